@@ -1,0 +1,88 @@
+# Neural networks, from neurons to ConvNets: build, test and teach.
+# `make help` lists the targets. Everything runs inside .venv at the repo root,
+# created and filled from requirements.txt on first use.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp changes when the pins change, so an edited requirements.txt
+# reinstalls on the next make.
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+JOBS ?= 2
+BOOK_FLAGS := -n -W --keep-going
+# While testing, every Python process (including notebook kernels) refuses to
+# reach any host but this one: see tests/netguard/sitecustomize.py.
+OFFLINE := PYTHONPATH=$(CURDIR)/tests/netguard NN_BOOK_BLOCK_NETWORK=1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help install book test lint check-notebooks unit notebooks site-test browser-test \
+        lab clean bench lock clean-notebooks refresh sync-url student instructor
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it and run make again."; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is needed, found {sys.version.split()[0]}: set PYTHON=/path/to/python3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" > /dev/null
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)  ## create .venv with the pinned environment and utils
+
+book: $(STAMP)  ## execute the notebooks (cached) and build the site into _build/html
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)  ## everything CI runs: lint, clean notebooks, site build, unit, notebook and browser tests
+	$(MAKE) lint
+	$(MAKE) check-notebooks
+	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests chapters
+
+lint: $(STAMP)  ## ruff over utils, tests, scripts and the notebooks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check utils tests scripts
+
+check-notebooks: $(STAMP)  ## fail if a notebook is stored with outputs or a non-standard first cell
+	$(BIN)/python scripts/notebooks.py check
+
+unit: $(STAMP)  ## only the unit tests of utils (fast)
+	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests -m "not browser"
+
+notebooks: $(STAMP)  ## only execute the notebooks with nbval
+	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider chapters
+
+browser-test: $(STAMP)  ## only the browser test of the built site (run make book first)
+	$(BIN)/pytest -p no:cacheprovider tests/test_site_in_browser.py
+
+lab: $(STAMP)  ## open the chapters in JupyterLab
+	$(BIN)/jupyter lab chapters/
+
+bench: $(STAMP)  ## time and peak memory of each notebook, and cold/cached build times
+	$(BIN)/python scripts/bench.py
+
+clean:  ## remove the built site and generated notebooks (keeps .venv)
+	rm -rf _build student instructor .pytest_cache .hypothesis
+
+lock: ## re-pin requirements.txt and environment.yml from requirements/direct.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements/direct.txt
+	$(BIN)/python scripts/lock_requirements.py
+
+clean-notebooks: $(STAMP)  ## store every notebook in canonical clean form
+	$(BIN)/python scripts/notebooks.py clean
+
+refresh: $(STAMP)  ## re-execute notebooks (NB=path for one) and store the outputs checked by nbval
+	$(BIN)/python scripts/notebooks.py refresh $(NB)
+
+sync-url: $(STAMP)  ## rewrite every notebook's set-up cell from repository.url in _config.yml
+	$(BIN)/python scripts/notebooks.py sync-url

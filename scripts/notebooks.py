@@ -1,0 +1,173 @@
+"""Keep the book's notebooks in one canonical, clean form.
+
+Commands (run through ``make``; each takes optional notebook paths, default:
+every notebook listed under ``chapters/``):
+
+``clean``
+    Strip outputs, execution counts and editor metadata, except the outputs of
+    cells marked ``# NBVAL_CHECK_OUTPUT`` (nbval compares those on purpose).
+``check``
+    Exit 1 and list the notebooks that ``clean`` would change, or whose first
+    code cell is not the book's standard set-up cell.
+``refresh``
+    Execute notebooks and store the outputs of the ``# NBVAL_CHECK_OUTPUT``
+    cells (run it after changing what such a cell prints), then ``clean``.
+``sync-url``
+    Rewrite the first cell of every notebook from ``repository.url`` in
+    ``_config.yml`` (after forking the book).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+#: Cell metadata the book uses: tags (hide-input, remove-cell, ...) and
+#: myst-nb options (image alt text, figure captions). Everything else is dropped.
+KEPT_CELL_METADATA = ("tags", "mystnb")
+KERNELSPEC = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": "python3",
+}
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+def setup_cell_source(url: str | None = None) -> str:
+    """The first code cell of every chapter."""
+    url = url or repository_url()
+    return (
+        "# Set-up, the same in every chapter. Where the book's `utils` package is\n"
+        "# missing (in Colab, say), this first installs it from the book's repository.\n"
+        "try:\n"
+        "    import utils\n"
+        "except ModuleNotFoundError:\n"
+        f'    %pip install --quiet "nn-book-utils @ git+{url}"\n'
+        "    import utils\n"
+        "\n"
+        "utils.setup()"
+    )
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def is_checked(cell) -> bool:
+    return cell.cell_type == "code" and CHECK_MARK in cell.source
+
+
+def canonical(notebook):
+    """A copy of ``notebook`` in the book's stored form."""
+    notebook = copy.deepcopy(notebook)
+    notebook.metadata = nbformat.from_dict(
+        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    )
+    for cell in notebook.cells:
+        kept = {
+            key: cell.metadata[key]
+            for key in KEPT_CELL_METADATA
+            if key in cell.metadata
+        }
+        cell.metadata = nbformat.from_dict(kept)
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            if is_checked(cell):
+                for output in cell.outputs:
+                    if "execution_count" in output:
+                        output.execution_count = None
+            else:
+                cell.outputs = []
+        if cell.cell_type == "markdown" and not cell.get("attachments"):
+            cell.pop("attachments", None)
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    return notebook
+
+
+def serialise(notebook) -> str:
+    return nbformat.writes(notebook) + "\n"
+
+
+def first_code_cell(notebook):
+    return next((cell for cell in notebook.cells if cell.cell_type == "code"), None)
+
+
+def problems(path: Path) -> list[str]:
+    """What is wrong with how ``path`` is stored (empty if nothing)."""
+    text = path.read_text()
+    notebook = nbformat.reads(text, as_version=4)
+    found = []
+    if serialise(canonical(notebook)) != text:
+        found.append("not stored in canonical clean form (run `make clean-notebooks`)")
+    cell = first_code_cell(notebook)
+    if cell is None or cell.source != setup_cell_source():
+        found.append(
+            "first code cell is not the standard set-up cell (run `make sync-url`)"
+        )
+    return found
+
+
+def clean(paths: list[Path]) -> None:
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        path.write_text(serialise(canonical(notebook)))
+
+
+def sync_url(paths: list[Path]) -> None:
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        cell = first_code_cell(notebook)
+        if cell is None:
+            raise SystemExit(f"{path}: has no code cell to hold the set-up")
+        cell.source = setup_cell_source()
+        path.write_text(serialise(canonical(notebook)))
+
+
+def refresh(paths: list[Path]) -> None:
+    from nbclient import NotebookClient
+
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+        path.write_text(serialise(canonical(notebook)))
+        print(f"refreshed {path.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=["clean", "check", "refresh", "sync-url"])
+    parser.add_argument("paths", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    paths = [path.resolve() for path in args.paths] or chapter_notebooks()
+    if args.command == "check":
+        failures = {path: problems(path) for path in paths}
+        failures = {path: found for path, found in failures.items() if found}
+        for path, found in failures.items():
+            for problem in found:
+                print(f"{path.relative_to(ROOT)}: {problem}")
+        print(f"{len(paths) - len(failures)} of {len(paths)} notebooks stored clean")
+        return 1 if failures else 0
+    {"clean": clean, "refresh": refresh, "sync-url": sync_url}[args.command](paths)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Self-checking exercises: the mechanism every chapter's checks are built on.
+
+A chapter's exercise cell ends with a call such as ``check_and_weights(w, b)``.
+The check prints one of three answers, and never a traceback:
+
+- ``✅ Correct: ...`` when the answer is right;
+- ``❌ Not yet: ... Hint: ...`` when it is wrong, saying what is wrong;
+- ``✏️ Not attempted yet: ...`` while the ``...`` placeholders are still there.
+
+Each chapter has its own module of checks (``utils.checks.neurons`` for
+chapter 1, and so on). A check is a function that returns a :class:`Feedback`
+and is decorated with :func:`exercise_check`, which prints the feedback, turns
+any error raised by the learner's code into a readable "not yet", and returns
+the :class:`Feedback` so that tests can read ``feedback.passed``.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Feedback",
+    "correct",
+    "exercise_check",
+    "is_placeholder",
+    "not_attempted",
+    "not_yet",
+]
+
+PASS_MARK = "✅ Correct"
+FAIL_MARK = "❌ Not yet"
+TODO_MARK = "✏️ Not attempted yet"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict of an exercise check.
+
+    Attributes
+    ----------
+    passed:
+        ``True`` if the answer is right, ``False`` if it is wrong, ``None`` if
+        the learner has not attempted the exercise yet.
+    message:
+        What the learner reads.
+    """
+
+    passed: bool | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _ipython_display_(self) -> None:
+        # The decorator has already printed the message; showing the returned
+        # object as well would print it twice.
+        return None
+
+
+def correct(message: str = "") -> Feedback:
+    """A passing verdict, optionally with a short explanation."""
+    text = f"{PASS_MARK}!" + (f" {message}" if message else "")
+    return Feedback(True, text)
+
+
+def not_yet(problem: str, hint: str = "") -> Feedback:
+    """A failing verdict: what is wrong, and a hint on how to fix it."""
+    text = f"{FAIL_MARK}: {problem}" + (f"\n   Hint: {hint}" if hint else "")
+    return Feedback(False, text)
+
+
+def not_attempted(what: str = "the exercise") -> Feedback:
+    """The verdict while the ``...`` placeholders are still in place."""
+    return Feedback(
+        None,
+        f"{TODO_MARK}: replace the ... in {what} with your answer, then run the cell again.",
+    )
+
+
+def is_placeholder(value: Any) -> bool:
+    """True if ``value`` is the ``...`` placeholder (or contains one)."""
+    if value is Ellipsis:
+        return True
+    if isinstance(value, list | tuple):
+        return any(is_placeholder(item) for item in value)
+    if isinstance(value, dict):
+        return any(is_placeholder(item) for item in value.values())
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return any(is_placeholder(item) for item in value.ravel())
+    return False
+
+
+def exercise_check(function: Callable[..., Feedback]) -> Callable[..., Feedback]:
+    """Turn a function returning :class:`Feedback` into a learner-facing check.
+
+    The wrapped check prints the feedback and returns it. If the learner passed
+    a placeholder, the check answers "not attempted" without calling the
+    function. If the learner's code raises an error while being checked, the
+    check answers "not yet" and names the error instead of showing a traceback.
+    """
+
+    @functools.wraps(function)
+    def check(*args: Any, **kwargs: Any) -> Feedback:
+        if any(is_placeholder(value) for value in (*args, *kwargs.values())):
+            feedback = not_attempted(_exercise_name(function))
+        else:
+            try:
+                feedback = function(*args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - learner code can raise anything
+                feedback = not_yet(
+                    f"checking your answer raised {type(error).__name__}: {error}",
+                    _where(error),
+                )
+            if not isinstance(feedback, Feedback):
+                raise TypeError(
+                    f"the check {function.__name__} must return a Feedback, "
+                    f"not {type(feedback).__name__}; this is a bug in the book."
+                )
+        print(feedback.message)
+        return feedback
+
+    return check
+
+
+def _exercise_name(function: Callable[..., Any]) -> str:
+    name = function.__name__.removeprefix("check_").replace("_", " ")
+    return f"the exercise '{name}'"
+
+
+def _where(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    learner = [
+        f for f in frames if "utils" not in f.filename.replace("\\", "/").split("/")
+    ]
+    if learner:
+        frame = learner[-1]
+        return f"the error came from line {frame.lineno} of your code: {frame.line}"
+    return "read the message above, fix your code and run both cells again."
+
+
+def close_enough(
+    actual: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-6
+) -> bool:
+    """True if two numbers or arrays have the same shape and agree within tolerance."""
+    actual_array = np.asarray(actual, dtype=float)
+    expected_array = np.asarray(expected, dtype=float)
+    return actual_array.shape == expected_array.shape and bool(
+        np.allclose(actual_array, expected_array, atol=atol, rtol=rtol)
+    )

@@ -29,6 +29,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+#: nbval's cell tag with the same meaning. ``clean`` moves a leading
+#: ``# NBVAL_CHECK_OUTPUT`` comment into this tag, so readers of the book don't
+#: see test plumbing in the code.
+CHECK_TAG = "nbval-check-output"
 #: Cell metadata the book uses: tags (hide-input, remove-cell, ...) and
 #: myst-nb options (image alt text, figure captions). Everything else is dropped.
 KEPT_CELL_METADATA = ("tags", "mystnb")
@@ -65,7 +69,19 @@ def chapter_notebooks() -> list[Path]:
 
 
 def is_checked(cell) -> bool:
-    return cell.cell_type == "code" and CHECK_MARK in cell.source
+    return cell.cell_type == "code" and (
+        CHECK_TAG in cell.metadata.get("tags", []) or CHECK_MARK in cell.source
+    )
+
+
+def move_check_mark_to_tag(cell) -> None:
+    lines = cell.source.split("\n")
+    if lines and lines[0].strip() == CHECK_MARK:
+        cell.source = "\n".join(lines[1:])
+        tags = list(cell.metadata.get("tags", []))
+        if CHECK_TAG not in tags:
+            tags.append(CHECK_TAG)
+        cell.metadata["tags"] = tags
 
 
 def canonical(notebook):
@@ -82,11 +98,15 @@ def canonical(notebook):
         }
         cell.metadata = nbformat.from_dict(kept)
         if cell.cell_type == "code":
-            cell.execution_count = None
-            if is_checked(cell):
+            move_check_mark_to_tag(cell)
+            # nbval ignores outputs of a cell with no execution count ("unrun"),
+            # so checked cells keep a fixed count of 1; others keep nothing.
+            checked = is_checked(cell) and bool(cell.outputs)
+            cell.execution_count = 1 if checked else None
+            if checked:
                 for output in cell.outputs:
                     if "execution_count" in output:
-                        output.execution_count = None
+                        output.execution_count = 1
             else:
                 cell.outputs = []
         if cell.cell_type == "markdown" and not cell.get("attachments"):

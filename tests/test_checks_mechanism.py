@@ -1,0 +1,68 @@
+"""utils.checks: the feedback mechanism every chapter's checks are built on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.checks import (
+    Feedback,
+    close_enough,
+    correct,
+    exercise_check,
+    is_placeholder,
+    not_yet,
+)
+
+
+@exercise_check
+def check_double(function):
+    if function(3) == 6:
+        return correct("doubles")
+    return not_yet("does not double 3", "multiply by 2")
+
+
+def test_a_right_answer_passes_and_is_printed(capsys):
+    feedback = check_double(lambda x: 2 * x)
+    assert feedback.passed is True
+    assert capsys.readouterr().out.startswith("✅ Correct! doubles")
+
+
+def test_a_wrong_answer_fails_with_a_hint(capsys):
+    feedback = check_double(lambda x: x + 2)
+    assert feedback.passed is False
+    out = capsys.readouterr().out
+    assert "❌ Not yet: does not double 3" in out and "Hint: multiply by 2" in out
+
+
+def test_a_placeholder_is_not_attempted(capsys):
+    feedback = check_double(...)
+    assert feedback.passed is None
+    assert "Not attempted yet" in capsys.readouterr().out
+
+
+def test_an_error_in_learner_code_becomes_feedback_not_a_traceback(capsys):
+    def broken(x):
+        return x / 0
+
+    feedback = check_double(broken)
+    assert feedback.passed is False
+    out = capsys.readouterr().out
+    assert "ZeroDivisionError" in out and "Traceback" not in out
+
+
+def test_feedback_is_not_displayed_twice_in_jupyter():
+    assert Feedback(True, "x")._ipython_display_() is None
+
+
+def test_placeholder_detection():
+    assert is_placeholder(...)
+    assert is_placeholder([1, ...])
+    assert is_placeholder({"a": ...})
+    assert is_placeholder(np.array([1, ...], dtype=object))
+    assert not is_placeholder(np.zeros(3))
+    assert not is_placeholder(0)
+
+
+def test_close_enough_needs_the_same_shape():
+    assert close_enough([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]))
+    assert not close_enough([1.0, 2.0], [[1.0, 2.0]])

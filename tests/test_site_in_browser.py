@@ -1,0 +1,178 @@
+"""The built site, opened in headless Chromium as a reader would.
+
+For every page in the table of contents: it loads with no console errors, its
+maths is typeset by the bundled MathJax, every image has real alt text, and
+every link in the navigation resolves. Screenshots go to _build/screenshots/.
+
+Run ``make book`` first. Locally the test skips when Chromium or the built site
+is missing, saying how to get them; in CI (``CI`` set) it fails instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc["parts"]:
+        pages += [entry["file"] for entry in part["chapters"]]
+    return pages
+
+
+PAGES = _pages()
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (SITE / "index.html").exists():
+        _unavailable("the site is not built: run `make book` first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        _unavailable(
+            "Chromium is not installed: `sudo apt-get install chromium` (Debian/Ubuntu)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=FLAGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "requestfailed", lambda request: errors.append(f"failed to load {request.url}")
+    )
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_loads_cleanly_with_typeset_maths_and_alt_text(server, browser, page_name):
+    url = urljoin(server, f"{page_name}.html")
+    page, errors = _open(browser, url)
+    try:
+        assert page.title(), "the page has no title"
+        math_count = page.locator(".math").count()
+        if math_count:
+            page.wait_for_function(
+                "() => document.querySelectorAll('mjx-container').length > 0",
+                timeout=20000,
+            )
+            unrendered = page.evaluate(
+                "() => [...document.querySelectorAll('.math')]"
+                ".filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))"
+                ".map(e => e.textContent.slice(0, 60))"
+            )
+            assert not unrendered, f"maths left untypeset: {unrendered[:5]}"
+        images = page.evaluate(
+            "() => [...document.querySelectorAll('article img, main img')].map(i => "
+            "({src: i.getAttribute('src'), alt: (i.getAttribute('alt') || '').trim(), "
+            "ok: i.complete && i.naturalWidth > 0}))"
+        )
+        for image in images:
+            name = Path(urlparse(image["src"]).path).name
+            assert (
+                image["alt"]
+                and image["alt"] != name
+                and not image["alt"].endswith(".png")
+            ), f"image {image['src']} has no real alt text"
+            assert image["ok"], f"image {image['src']} did not load"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True
+        )
+        assert not errors, f"console errors on {page_name}: {errors}"
+    finally:
+        page.close()
+
+
+def test_navigation_links_resolve(server, browser):
+    page, errors = _open(browser, urljoin(server, "intro.html"))
+    try:
+        hrefs = page.evaluate(
+            "() => [...document.querySelectorAll('nav a[href], .bd-sidebar a[href], "
+            ".prev-next-area a[href]')].map(a => a.href)"
+        )
+        local = sorted(
+            {href.split("#")[0] for href in hrefs if href.startswith(server)}
+        )
+        assert len(local) >= len(PAGES), f"navigation lists only {local}"
+        for href in local:
+            response = page.request.get(href)
+            assert response.ok, f"navigation link {href} answers {response.status}"
+        for page_name in PAGES:
+            assert urljoin(server, f"{page_name}.html") in local, (
+                f"{page_name} is not in the navigation"
+            )
+    finally:
+        page.close()
+    assert not errors, errors
+
+
+def test_launch_buttons_point_at_the_configured_repository(server, browser):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    first_chapter = next(name for name in PAGES if name.startswith("chapters/"))
+    html = (SITE / f"{first_chapter}.html").read_text()
+    assert f"mybinder.org/v2/gh/{repository}" in html
+    assert f"colab.research.google.com/github/{repository}" in html
+    assert "hub/user-redirect/git-pull" in html

@@ -21,7 +21,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install book test lint check-notebooks unit notebooks site-test browser-test \
-        lab clean bench lock clean-notebooks refresh sync-url student instructor
+        lab clean bench lock clean-notebooks refresh sync-url student instructor grade
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -86,3 +86,12 @@ refresh: $(STAMP)  ## re-execute notebooks (NB=path for one) and store the outpu
 
 sync-url: $(STAMP)  ## rewrite every notebook's set-up cell from repository.url in _config.yml
 	$(BIN)/python scripts/notebooks.py sync-url
+
+student: $(STAMP)  ## write student notebooks (solutions removed) into student/
+	$(BIN)/python scripts/coursework.py student
+
+instructor: $(STAMP)  ## write instructor notebooks (solutions kept) into instructor/
+	$(BIN)/python scripts/coursework.py instructor
+
+grade: $(STAMP)  ## run submitted notebooks (NB="a.ipynb b.ipynb") and list each exercise's check
+	$(BIN)/python scripts/coursework.py grade $(NB)

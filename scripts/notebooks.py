@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -64,6 +65,46 @@ def setup_cell_source(url: str | None = None) -> str:
     )
 
 
+#: A fenced ``{solution-start}`` or ``{solution-end}`` directive, with ``` or :::.
+SOLUTION_FENCE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{solution-(?:start|end)\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def split_solution_markers(cells: list) -> list:
+    """Give every ``{solution-start}``/``{solution-end}`` directive a markdown cell of its own.
+
+    Jupytext merges neighbouring markdown into one cell, which would glue a
+    ``{solution-end}`` to the next exercise's text; the student version removes
+    whole solution cells, so each marker must stand alone.
+    """
+    result = []
+    for cell in cells:
+        if cell.cell_type != "markdown" or not SOLUTION_FENCE.search(cell.source):
+            result.append(cell)
+            continue
+        pieces, position = [], 0
+        for match in SOLUTION_FENCE.finditer(cell.source):
+            pieces += [cell.source[position : match.start()], match.group(0)]
+            position = match.end()
+        pieces.append(cell.source[position:])
+        pieces = [piece.strip("\n") for piece in pieces if piece.strip()]
+        if len(pieces) == 1:
+            result.append(cell)
+            continue
+        first = copy.deepcopy(cell)
+        first.source = pieces[0]
+        result.append(first)
+        for index, piece in enumerate(pieces[1:], start=1):
+            # Deterministic ids, so that cleaning twice gives the same file.
+            new = nbformat.v4.new_markdown_cell(
+                piece, id=f"{cell.get('id', 'cell')}-{index}"[:64]
+            )
+            result.append(new)
+    return result
+
+
 def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -90,6 +131,7 @@ def canonical(notebook):
     notebook.metadata = nbformat.from_dict(
         {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     )
+    notebook.cells = split_solution_markers(notebook.cells)
     for cell in notebook.cells:
         kept = {
             key: cell.metadata[key]

@@ -66,7 +66,8 @@ def load_cat_image(size: int | None = 300, *, grey: bool = True):
         Convert to one grey channel (shape ``(size, size)``); otherwise keep
         RGB (shape ``(size, size, 3)``).
 
-    Credit: :data:`CAT_IMAGE_CREDIT`. Chapter 6, "A photo through a ConvNet".
+    Credit: :data:`CAT_IMAGE_CREDIT`. Chapter 6, "Worked example: one photo
+    through convolution, activation and pooling".
     """
     from skimage import color, data, transform
 

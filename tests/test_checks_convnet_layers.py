@@ -1,0 +1,269 @@
+"""Chapter 5's checks accept the solutions and reject typical wrong answers."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from utils.checks.convnet_layers import (
+    EXERCISE_FEATURE_MAP,
+    EXERCISE_LAYER_NAMES,
+    EXERCISE_MODEL,
+    check_layer_shapes,
+    check_max_pool_by_hand,
+    check_my_max_pool,
+    check_parameter_counts,
+)
+
+SHAPES = [
+    (24, 24, 8),
+    (24, 24, 8),
+    (12, 12, 8),
+    (12, 12, 16),
+    (6, 6, 16),
+    (576,),
+    (10,),
+]
+COUNTS = [208, 0, 0, 1168, 0, 0, 5770]
+
+
+def _replace(values, index, new):
+    values = list(values)
+    values[index] = new
+    return values
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def test_shapes_accepts_the_solution_in_several_spellings():
+    assert check_layer_shapes(SHAPES).passed
+    assert check_layer_shapes([list(s) for s in SHAPES]).passed
+    assert check_layer_shapes(SHAPES[:5] + [576, 10]).passed
+    assert check_layer_shapes(tuple(SHAPES[:5]) + (576.0, np.int64(10))).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (_replace(SHAPES, 0, (28, 28, 8)), "'valid' means no padding"),
+        (_replace(SHAPES, 0, (23, 23, 8)), "+ 1"),
+        (_replace(SHAPES, 0, (24, 24, 1)), "number of filters"),
+        (_replace(SHAPES, 1, (12, 12, 8)), "value by value"),
+        (_replace(SHAPES, 2, (23, 23, 8)), "halves"),
+        (_replace(SHAPES, 3, (10, 10, 16)), "'same' padding"),
+        (_replace(SHAPES, 3, (12, 12, 8)), "number of filters"),
+        (_replace(SHAPES, 5, (28,)), "multiply, don't add"),
+        (_replace(SHAPES, 5, (6, 6, 16)), "one vector"),
+        (_replace(SHAPES, 5, (2304,)), "height x width x channels"),
+        (_replace(SHAPES, 6, (576,)), "one value per unit"),
+        (_replace(SHAPES, 0, "24x24x8"), "should be a shape"),
+        (SHAPES[:6], "7 layers"),
+        ({"conv": (24, 24, 8)}, "should be a list"),
+    ],
+)
+def test_shapes_rejects_typical_mistakes(answer, phrase):
+    feedback = check_layer_shapes(answer)
+    assert feedback.passed is False
+    assert phrase in feedback.message
+
+
+def test_shapes_placeholder_is_not_attempted():
+    assert check_layer_shapes(...).passed is None
+    assert check_layer_shapes([(24, 24, 8), ...] + SHAPES[2:]).passed is None
+
+
+# ---------------------------------------------------------------- counts
+
+
+def test_counts_accept_the_solution():
+    assert check_parameter_counts(COUNTS).passed
+    assert check_parameter_counts([float(c) for c in COUNTS]).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (_replace(COUNTS, 0, 200), "bias"),
+        (_replace(COUNTS, 3, 1152), "bias"),
+        (_replace(COUNTS, 6, 5760), "bias"),
+        (_replace(COUNTS, 3, 160), "as deep as its input"),
+        (_replace(COUNTS, 2, 4), "learns nothing"),
+        (_replace(COUNTS, 1, 8), "learns nothing"),
+        (_replace(COUNTS, 6, 23050), "flattened 6 x 6 x 16"),
+        (_replace(COUNTS, 0, 250), "(KH * KW * C_in + 1) * C_out"),
+        (_replace(COUNTS, 6, 5000), "(inputs + 1) * units"),
+        (_replace(COUNTS, 0, "208"), "whole number"),
+        (_replace(COUNTS, 0, 208.5), "whole number"),
+        (COUNTS + [0], "7 layers"),
+    ],
+)
+def test_counts_reject_typical_mistakes(answer, phrase):
+    feedback = check_parameter_counts(answer)
+    assert feedback.passed is False
+    assert phrase in feedback.message
+
+
+def test_counts_placeholder_is_not_attempted():
+    assert check_parameter_counts(...).passed is None
+    assert check_parameter_counts(_replace(COUNTS, 3, ...)).passed is None
+
+
+# ---------------------------------------------------------------- pooling by hand
+
+MAX = np.array([[4.0, 0.0], [6.0, 5.0]])
+AVG = np.array([[2.5, -1.5], [0.75, 2.25]])
+
+
+def test_pool_by_hand_accepts_the_solution():
+    assert check_max_pool_by_hand(MAX, AVG).passed
+    assert check_max_pool_by_hand(MAX.tolist(), AVG.tolist()).passed
+
+
+@pytest.mark.parametrize(
+    ("max_pooled", "average_pooled", "phrase"),
+    [
+        (AVG, MAX, "swapped"),
+        (MAX.T, AVG, "transposed"),
+        (np.array([[1.0, -3.0], [-2.0, 1.0]]), AVG, "smallest"),
+        (np.array([[4.0, 3.0], [6.0, 5.0]]), AVG, "absolute"),
+        (np.array([[4.0, 3.0, 0.0], [4.0, 5.0, 5.0], [6.0, 6.0, 5.0]]), AVG, "overlap"),
+        (MAX, AVG * 4, "sums"),
+        (MAX, AVG.T, "transposed"),
+        (MAX, np.zeros((2, 2)), "divide by 4"),
+        (np.zeros((2, 2)), AVG, "largest number"),
+        (MAX, "two and a half", "2 x 2 array"),
+    ],
+)
+def test_pool_by_hand_rejects_typical_mistakes(max_pooled, average_pooled, phrase):
+    feedback = check_max_pool_by_hand(max_pooled, average_pooled)
+    assert feedback.passed is False
+    assert phrase in feedback.message
+
+
+def test_pool_by_hand_placeholder_is_not_attempted():
+    assert check_max_pool_by_hand(..., ...).passed is None
+    assert check_max_pool_by_hand(MAX, ...).passed is None
+
+
+def test_the_exercise_map_gives_these_answers():
+    # The expected answers above are what the pooling of the map really gives.
+    blocks = EXERCISE_FEATURE_MAP.reshape(2, 2, 2, 2)
+    np.testing.assert_array_equal(blocks.max(axis=(1, 3)), MAX)
+    np.testing.assert_array_equal(blocks.mean(axis=(1, 3)), AVG)
+
+
+# ---------------------------------------------------------------- my_max_pool
+
+
+def test_my_max_pool_accepts_correct_functions():
+    def reshaped(feature_map):
+        h, w = feature_map.shape
+        return feature_map.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+
+    def looped(feature_map):
+        h, w = feature_map.shape
+        out = np.empty((h // 2, w // 2))
+        for i in range(h // 2):
+            for j in range(w // 2):
+                out[i, j] = feature_map[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max()
+        return out
+
+    assert check_my_max_pool(reshaped).passed
+    assert check_my_max_pool(looped).passed
+    assert check_my_max_pool(
+        lambda m: np.maximum.reduceat(
+            np.maximum.reduceat(m, np.arange(0, m.shape[0], 2), axis=0),
+            np.arange(0, m.shape[1], 2),
+            axis=1,
+        )
+    ).passed
+
+
+def _average(feature_map):
+    h, w = feature_map.shape
+    return feature_map.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+
+def _wrong_grouping(feature_map):
+    h, w = feature_map.shape
+    return feature_map.reshape(h // 2, w // 2, 2, 2).max(axis=(2, 3))
+
+
+def _overlapping(feature_map):
+    return np.maximum.reduce(
+        [
+            feature_map[:-1, :-1],
+            feature_map[1:, :-1],
+            feature_map[:-1, 1:],
+            feature_map[1:, 1:],
+        ]
+    )
+
+
+def _zero_padded(feature_map):
+    h, w = feature_map.shape
+    return np.maximum(feature_map.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3)), 0)
+
+
+def _no_return(feature_map):
+    feature_map.max()
+
+
+def _raises(feature_map):
+    return feature_map.reshape(3, 3)
+
+
+@pytest.mark.parametrize(
+    ("function", "phrase"),
+    [
+        (_average, "average pooling"),
+        (_wrong_grouping, "not 2 x 2 blocks"),
+        (_overlapping, "must not overlap"),
+        (_zero_padded, "different numbers"),
+        (_no_return, "returns nothing"),
+        (_raises, "raised ValueError"),
+        (lambda m: m, "H/2 x W/2"),
+        (lambda m: "pooled", "not numbers"),
+        (np.max(EXERCISE_FEATURE_MAP), "pass your function itself"),
+    ],
+)
+def test_my_max_pool_rejects_typical_mistakes(function, phrase):
+    feedback = check_my_max_pool(function)
+    assert feedback.passed is False
+    assert phrase in feedback.message
+
+
+def test_my_max_pool_placeholder_is_not_attempted():
+    assert check_my_max_pool(...).passed is None
+    assert check_my_max_pool(lambda feature_map: ...).passed is None
+
+
+# ---------------------------------------------------------------- the model itself
+
+
+@pytest.mark.slow
+def test_expected_answers_match_keras():
+    """The answers the checks expect are what Keras computes for EXERCISE_MODEL."""
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    import keras
+
+    layers = {
+        "conv": lambda s: keras.layers.Conv2D(
+            s["filters"], s["kernel_size"], padding=s["padding"]
+        ),
+        "relu": lambda s: keras.layers.ReLU(),
+        "max_pool": lambda s: keras.layers.MaxPooling2D(s["pool_size"]),
+        "flatten": lambda s: keras.layers.Flatten(),
+        "dense": lambda s: keras.layers.Dense(s["units"], activation="softmax"),
+    }
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1))]
+        + [layers[kind](settings) for kind, settings in EXERCISE_MODEL]
+    )
+    assert len(model.layers) == len(EXERCISE_LAYER_NAMES)
+    assert [tuple(layer.output.shape[1:]) for layer in model.layers] == SHAPES
+    assert [layer.count_params() for layer in model.layers] == COUNTS

@@ -1,0 +1,222 @@
+"""The exercise checks of chapter 6 accept the solutions, reject typical wrong
+answers with a helpful message, and report placeholders as not attempted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils.checks import worked_example as checks
+from utils.kernels import (
+    blur_kernel,
+    edge_kernel,
+    sharpen_kernel,
+    sobel_x_kernel,
+    sobel_y_kernel,
+)
+
+
+def verdict(check, *args):
+    """Run a check and return (passed, message); it must never raise."""
+    feedback = check(*args)
+    return feedback.passed, feedback.message
+
+
+# --- A detector for horizontal edges -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kernel",
+    [
+        [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],  # Prewitt, the solution
+        sobel_y_kernel(),
+        -sobel_y_kernel(),  # the other sign is fine
+        [[-1], [1]],  # the smallest one
+        [[-1, -1, -1], [2, 2, 2], [-1, -1, -1]],  # a horizontal line detector
+        np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])[:, :, None, None],
+    ],
+)
+def test_horizontal_kernel_accepts_solutions(kernel, capsys):
+    passed, message = verdict(checks.check_horizontal_edge_kernel, kernel)
+    assert passed is True, message
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("kernel", "phrase"),
+    [
+        (edge_kernel(), "responds to a vertical edge too"),
+        (sobel_x_kernel(), "transpose"),
+        (blur_kernel(3), "add up to 1"),
+        (sharpen_kernel(), "add up to 1"),
+        (np.zeros((3, 3)), "all your weights are zero"),
+        ([[1, 0, -1], [0, 0, 0], [-1, 0, 1]], "answers 0 on horizontal and on"),
+        ([[0, 0, 1], [0, 0, 0], [-1, 0, 0]], "vertical edge too"),
+        ([1, 0, -1], "2-D grid"),
+        (np.ones((9, 9)), "outside what this exercise"),
+        ([["a", "b"]], "array of numbers"),
+        ([[np.nan, 1.0]], "NaN"),
+    ],
+)
+def test_horizontal_kernel_rejects_wrong_answers(kernel, phrase):
+    passed, message = verdict(checks.check_horizontal_edge_kernel, kernel)
+    assert passed is False
+    assert phrase in message
+
+
+def test_horizontal_kernel_not_attempted():
+    assert checks.check_horizontal_edge_kernel(...).passed is None
+    partly = np.array([[..., ..., ...], [0, 0, 0], [1, 1, 1]], dtype=object)
+    assert checks.check_horizontal_edge_kernel(partly).passed is None
+
+
+# --- Predict the shape ---------------------------------------------------
+
+
+def test_shape_accepts_the_answer():
+    assert checks.check_shape_after_conv_and_pool((111, 88)).passed is True
+    assert checks.check_shape_after_conv_and_pool([111, 88]).passed is True
+    assert checks.check_shape_after_conv_and_pool(np.array([111, 88])).passed is True
+
+
+def test_shape_answer_matches_tensorflow():
+    """The answer the check expects is what TensorFlow computes."""
+    from utils import setup
+
+    setup()
+    import tensorflow as tf
+
+    height, width = checks.SHAPE_EXERCISE["image"]
+    image = tf.zeros((1, height, width, 1))
+    kernel = tf.zeros((checks.SHAPE_EXERCISE["kernel"],) * 2 + (1, 1))
+    maps = tf.nn.conv2d(image, kernel, strides=1, padding="VALID")
+    pooled = tf.nn.max_pool2d(maps, ksize=2, strides=2, padding="SAME")
+    assert tuple(pooled.shape[1:3]) == (111, 88)
+    assert checks.check_shape_after_conv_and_pool(tuple(pooled.shape[1:3])).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ((88, 111), "swapped"),
+        ((110, 88), "rounded down"),
+        ((113, 90), "kept the image's size"),
+        ((112, 89), "not 2"),
+        ((221, 176), "pooling comes next"),
+        ((100, 100), "not the size after both steps"),
+        ((111.0, 88.0), "whole numbers"),
+        ((111, 88, 1), "(height, width)"),
+        ((1, 111, 88, 1), "whole TensorFlow shape"),
+        ("111 x 88", "(height, width)"),
+        ((True, 88), "whole numbers"),
+    ],
+)
+def test_shape_rejects_wrong_answers(answer, phrase):
+    passed, message = verdict(checks.check_shape_after_conv_and_pool, answer)
+    assert passed is False
+    assert phrase in message
+
+
+def test_shape_not_attempted():
+    assert checks.check_shape_after_conv_and_pool(...).passed is None
+    assert checks.check_shape_after_conv_and_pool((..., ...)).passed is None
+
+
+# --- ReLU and max pooling by hand ----------------------------------------
+
+
+def test_relu_max_pool_accepts_the_answer():
+    assert checks.check_relu_max_pool([[3, 5], [0, 4]]).passed is True
+
+
+def test_relu_max_pool_answer_matches_tensorflow():
+    from utils import setup
+
+    setup()
+    import tensorflow as tf
+
+    maps = tf.constant(checks.FEATURE_MAP_4X4[None, :, :, None], tf.float32)
+    pooled = tf.nn.max_pool2d(tf.nn.relu(maps), ksize=2, strides=2, padding="SAME")
+    assert checks.check_relu_max_pool(pooled[0, :, :, 0]).passed is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ([[3, 5], [-1, 4]], "without ReLU"),
+        ([[3, 0], [5, 4]], "swapped"),
+        ([[1, 1.75], [0, 1.5]], "average pooling"),
+        ([[3, 5, 5], [1, 5, 5], [0, 2, 4]], "moved by 1 pixel"),
+        ([3, 5, 0, 4], "should be 2 x 2"),
+        ([[3, 5], [0, 2]], "bottom right"),
+        ([["three", 5], [0, 4]], "array of numbers"),
+    ],
+)
+def test_relu_max_pool_rejects_wrong_answers(answer, phrase):
+    passed, message = verdict(checks.check_relu_max_pool, answer)
+    assert passed is False
+    assert phrase in message
+
+
+def test_relu_max_pool_not_attempted():
+    assert checks.check_relu_max_pool(...).passed is None
+    assert checks.check_relu_max_pool([[..., ...], [..., ...]]).passed is None
+
+
+# --- The other side of the edge ------------------------------------------
+
+
+@pytest.fixture
+def feature_maps():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((1, 12, 12, 1)).astype(np.float32)
+
+
+def test_dark_side_accepts_the_answer(feature_maps):
+    answer = np.maximum(-feature_maps, 0)
+    assert checks.check_dark_side(answer, feature_maps).passed is True
+    # A 2-D answer for a (1, H, W, 1) batch is fine too.
+    assert checks.check_dark_side(answer[0, :, :, 0], feature_maps).passed is True
+
+
+@pytest.mark.parametrize(
+    ("make_answer", "phrase"),
+    [
+        (lambda m: np.maximum(m, 0), "bright side"),
+        (lambda m: -np.maximum(m, 0), "negative values"),
+        (lambda m: np.minimum(m, 0), "negative values"),
+        (np.abs, "both sides"),
+        (lambda m: np.maximum(-m, 0)[:, ::2, ::2], "ReLU keeps the shape"),
+        (lambda m: np.maximum(-m, 0) * 2, "differs"),
+        (lambda m: np.maximum(-np.maximum(m, 0), 0), "0 everywhere"),
+    ],
+)
+def test_dark_side_rejects_wrong_answers(feature_maps, make_answer, phrase):
+    passed, message = verdict(
+        checks.check_dark_side, make_answer(feature_maps), feature_maps
+    )
+    assert passed is False
+    assert phrase in message
+
+
+def test_dark_side_needs_the_output_before_relu(feature_maps):
+    activated = np.maximum(feature_maps, 0)
+    passed, message = verdict(checks.check_dark_side, activated, activated)
+    assert passed is False
+    assert "before ReLU" in message
+
+
+def test_dark_side_not_attempted(feature_maps):
+    assert checks.check_dark_side(..., feature_maps).passed is None
+
+
+def test_learner_errors_become_not_yet(capsys):
+    """A learner's error is reported as "not yet", never as a traceback."""
+
+    class Broken:
+        def numpy(self):
+            raise RuntimeError("broken tensor")
+
+    feedback = checks.check_relu_max_pool(Broken())
+    assert feedback.passed is False
+    assert "RuntimeError" in capsys.readouterr().out

@@ -1,0 +1,400 @@
+"""Checks for the exercises of chapter 5, "The layers of a ConvNet".
+
+Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
+(see :mod:`utils.checks`). When an answer is wrong, the check looks for the
+usual mistakes (a forgotten bias, 'same' read as 'valid', overlapping pooling
+windows, a reshape that groups the wrong cells) and names the one it finds.
+
+The model of the first two exercises is :data:`EXERCISE_MODEL`:
+
+====  ===========================================  =================
+step  layer                                        Keras
+====  ===========================================  =================
+0     input, 28 x 28 x 1                           ``keras.Input``
+1     convolution, 8 filters 5 x 5, 'valid'        ``Conv2D``
+2     ReLU                                         ``ReLU``
+3     max pooling 2 x 2, stride 2                  ``MaxPooling2D``
+4     convolution, 16 filters 3 x 3, 'same'        ``Conv2D``
+5     max pooling 2 x 2, stride 2                  ``MaxPooling2D``
+6     flatten                                      ``Flatten``
+7     dense, 10 units, softmax                     ``Dense``
+====  ===========================================  =================
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from utils.checks import (
+    Feedback,
+    correct,
+    exercise_check,
+    is_placeholder,
+    not_attempted,
+    not_yet,
+)
+from utils.conv import avg_pool2d, max_pool2d
+
+__all__ = [
+    "EXERCISE_FEATURE_MAP",
+    "EXERCISE_LAYER_NAMES",
+    "EXERCISE_MODEL",
+    "check_layer_shapes",
+    "check_max_pool_by_hand",
+    "check_my_max_pool",
+    "check_parameter_counts",
+]
+
+#: The layers of the exercise model, after the input: (kind, settings).
+EXERCISE_MODEL: list[tuple[str, dict[str, Any]]] = [
+    ("conv", {"filters": 8, "kernel_size": 5, "padding": "valid"}),
+    ("relu", {}),
+    ("max_pool", {"pool_size": 2}),
+    ("conv", {"filters": 16, "kernel_size": 3, "padding": "same"}),
+    ("max_pool", {"pool_size": 2}),
+    ("flatten", {}),
+    ("dense", {"units": 10}),
+]
+
+#: How the exercises name those seven layers, in order.
+EXERCISE_LAYER_NAMES = [
+    "Conv2D(8, 5, padding='valid')",
+    "ReLU()",
+    "MaxPooling2D(2)",
+    "Conv2D(16, 3, padding='same')",
+    "MaxPooling2D(2)",
+    "Flatten()",
+    "Dense(10, activation='softmax')",
+]
+
+_SHAPES = [
+    (24, 24, 8),
+    (24, 24, 8),
+    (12, 12, 8),
+    (12, 12, 16),
+    (6, 6, 16),
+    (576,),
+    (10,),
+]
+_COUNTS = [208, 0, 0, 1168, 0, 0, 5770]
+
+#: The 4 x 4 feature map of the exercise "Pooling by hand".
+EXERCISE_FEATURE_MAP = np.array(
+    [
+        [1.0, 3.0, -2.0, 0.0],
+        [4.0, 2.0, -1.0, -3.0],
+        [0.0, -1.0, 5.0, 2.0],
+        [-2.0, 6.0, 1.0, 1.0],
+    ]
+)
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an int if it is a whole number (``8`` or ``8.0``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
+        return _whole_number(value.item())
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+def _as_shape(value: Any) -> tuple[int, ...] | None:
+    """A shape from a tuple, a list or (for vectors) a bare number; else None."""
+    number = _whole_number(value)
+    if number is not None:
+        return (number,)
+    if isinstance(value, tuple | list):
+        shape = tuple(_whole_number(item) for item in value)
+        if shape and all(item is not None for item in shape):
+            return shape
+    return None
+
+
+def _seven(answers: Any, what: str) -> list[Any] | Feedback:
+    if not isinstance(answers, list | tuple):
+        return not_yet(
+            f"{what} should be a list with one entry per layer, but it is "
+            f"{type(answers).__name__}.",
+            "write it as [entry_1, entry_2, ..., entry_7].",
+        )
+    if len(answers) != len(EXERCISE_MODEL):
+        return not_yet(
+            f"{what} has {len(answers)} entries, but the model has "
+            f"{len(EXERCISE_MODEL)} layers after the input.",
+            "give one entry per layer, from the first convolution to the dense layer; "
+            "leave out the input.",
+        )
+    return list(answers)
+
+
+# --------------------------------------------------------------------------
+# Exercise: shapes after each layer
+# --------------------------------------------------------------------------
+
+
+@exercise_check
+def check_layer_shapes(shapes) -> Feedback:
+    """Exercise "Follow the shapes": the output shape of each layer, batch left out."""
+    shapes = _seven(shapes, "shapes")
+    if isinstance(shapes, Feedback):
+        return shapes
+    for index, (answer, expected, name) in enumerate(
+        zip(shapes, _SHAPES, EXERCISE_LAYER_NAMES, strict=True), start=1
+    ):
+        shape = _as_shape(answer)
+        if shape is None:
+            return not_yet(
+                f"entry {index} ({name}) should be a shape such as (24, 24, 8), "
+                f"but it is {answer!r}.",
+                "write image-like shapes as (height, width, channels) and vector "
+                "shapes as (length,).",
+            )
+        if shape == expected:
+            continue
+        problem = f"the shape after layer {index}, {name}, is not {shape}."
+        hint = _shape_hint(index, shape, expected)
+        return not_yet(problem, hint)
+    return correct(
+        "28 - 5 + 1 = 24; pooling halves 24 to 12; 'same' keeps 12; pooling halves "
+        "it to 6; 6 x 6 x 16 = 576 values go into the dense layer, which has 10 "
+        "outputs."
+    )
+
+
+def _shape_hint(index: int, shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    if len(expected) == 3 and len(shape) == 3:
+        if shape[2] != expected[2]:
+            return (
+                "the number of channels after a convolution is its number of filters; "
+                "activations and pooling keep the channels."
+            )
+        if index == 1 and shape[:2] == (28, 28):
+            return "'valid' means no padding: a 5 x 5 kernel fits 28 - 5 + 1 times."
+        if index == 1 and shape[:2] == (23, 23):
+            return "the output size is (28 - 5) // 1 + 1: don't forget the + 1."
+        if index == 2:
+            return (
+                "an activation works value by value: its output has its input's shape."
+            )
+        if index in (3, 5) and shape[:2] != expected[:2]:
+            return (
+                "a 2 x 2 pool with stride 2 halves the height and the width "
+                "(windows do not overlap)."
+            )
+        if index == 4 and shape[0] < expected[0]:
+            return "'same' padding with stride 1 keeps the height and width."
+        return "work through the layers one by one with (size - kernel + 2 * pad) // stride + 1."
+    if index == 6:
+        if len(shape) != 1:
+            return "flattening turns the volume into one vector: give its shape as (length,)."
+        if shape[0] == 6 + 6 + 16:
+            return "the vector holds every value of the volume: multiply, don't add."
+        return "the length is height x width x channels of the volume before it."
+    if index == 7:
+        return "a dense layer's output has one value per unit."
+    return "an image-like layer's output is (height, width, channels)."
+
+
+# --------------------------------------------------------------------------
+# Exercise: parameters of each layer
+# --------------------------------------------------------------------------
+
+
+@exercise_check
+def check_parameter_counts(counts) -> Feedback:
+    """Exercise "Count the parameters": trainable numbers of each layer."""
+    counts = _seven(counts, "counts")
+    if isinstance(counts, Feedback):
+        return counts
+    numbers_given = [_whole_number(count) for count in counts]
+    for index, (given, answer) in enumerate(zip(numbers_given, counts, strict=True), 1):
+        if given is None:
+            return not_yet(
+                f"entry {index} ({EXERCISE_LAYER_NAMES[index - 1]}) should be a whole "
+                f"number, but it is {answer!r}."
+            )
+    for index, (given, expected, name) in enumerate(
+        zip(numbers_given, _COUNTS, EXERCISE_LAYER_NAMES, strict=True), start=1
+    ):
+        if given == expected:
+            continue
+        problem = f"layer {index}, {name}, does not have {given} parameters."
+        return not_yet(problem, _count_hint(index, given))
+    return correct(
+        f"(5*5*1 + 1)*8 = 208, (3*3*8 + 1)*16 = 1168 and 576*10 + 10 = 5770: "
+        f"{sum(_COUNTS)} in all. Activations, pooling and flattening learn nothing."
+    )
+
+
+def _count_hint(index: int, given: int) -> str:
+    if index in (2, 3, 5, 6):
+        return "this layer computes a fixed function of its input: it learns nothing."
+    forgot_bias = {1: 200, 4: 1152, 7: 5760}
+    if forgot_bias.get(index) == given:
+        return "each filter (or unit) also has one bias."
+    if index == 4 and given in (160, 144):
+        return (
+            "a kernel is as deep as its input: the second convolution's kernels are "
+            "3 x 3 x 8, because its input has 8 channels."
+        )
+    if index == 7 and given in (12 * 12 * 16 * 10 + 10, 24 * 24 * 8 * 10 + 10):
+        return "the dense layer's input is the flattened 6 x 6 x 16 volume."
+    if index in (1, 4):
+        return "a convolution has (KH * KW * C_in + 1) * C_out parameters."
+    return "a dense layer has (inputs + 1) * units parameters."
+
+
+# --------------------------------------------------------------------------
+# Exercise: pooling by hand
+# --------------------------------------------------------------------------
+
+
+def _as_matrix(value: Any, name: str) -> np.ndarray | Feedback:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return not_yet(f"{name} should be a 2 x 2 array of numbers.")
+    if array.shape != (2, 2):
+        hint = (
+            "with stride 2 the 2 x 2 windows do not overlap: a 4 x 4 map has four of them."
+            if array.shape == (3, 3)
+            else "write it as np.array([[top_left, top_right], [bottom_left, bottom_right]])."
+        )
+        return not_yet(
+            f"{name} should have shape (2, 2), but it has {array.shape}.", hint
+        )
+    return array
+
+
+@exercise_check
+def check_max_pool_by_hand(max_pooled, average_pooled) -> Feedback:
+    """Exercise "Pooling by hand": 2 x 2 max and average pooling, stride 2."""
+    feature_map = EXERCISE_FEATURE_MAP[None, :, :, None]
+    expected_max = max_pool2d(feature_map, 2)[0, :, :, 0]
+    expected_avg = avg_pool2d(feature_map, 2)[0, :, :, 0]
+    max_pooled = _as_matrix(max_pooled, "max_pooled")
+    if isinstance(max_pooled, Feedback):
+        return max_pooled
+    average_pooled = _as_matrix(average_pooled, "average_pooled")
+    if isinstance(average_pooled, Feedback):
+        return average_pooled
+    if np.allclose(max_pooled, expected_avg) and np.allclose(
+        average_pooled, expected_max
+    ):
+        return not_yet(
+            "the two answers are swapped.", "max_pooled holds the largest values."
+        )
+    if not np.allclose(max_pooled, expected_max):
+        if np.allclose(max_pooled, expected_max.T):
+            return not_yet(
+                "max_pooled is transposed.",
+                "the first row of the answer comes from the top two rows of the map.",
+            )
+        minimum = -max_pool2d(-feature_map, 2)[0, :, :, 0]
+        if np.allclose(max_pooled, minimum):
+            return not_yet("max_pooled holds the smallest value of each window.")
+        largest_size = max_pool2d(np.abs(feature_map), 2)[0, :, :, 0]
+        if np.allclose(max_pooled, largest_size):
+            return not_yet(
+                "max_pooled looks like the largest absolute value of each window.",
+                "max pooling keeps the largest value itself: -3 is smaller than 0.",
+            )
+        return not_yet(
+            "max_pooled is not right.",
+            "split the map into four 2 x 2 blocks and keep the largest number of each.",
+        )
+    if not np.allclose(average_pooled, expected_avg):
+        sums = expected_avg * 4
+        if np.allclose(average_pooled, sums):
+            return not_yet("average_pooled holds the sums: divide each by 4.")
+        if np.allclose(average_pooled, expected_avg.T):
+            return not_yet("average_pooled is transposed.")
+        return not_yet(
+            "average_pooled is not right.",
+            "add the four numbers of each 2 x 2 block and divide by 4.",
+        )
+    return correct(
+        "Max pooling keeps each block's strongest response; average pooling blurs it "
+        "with its neighbours (the 6 in the bottom-left block becomes 0.75)."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise: write a 2 x 2 max pool
+# --------------------------------------------------------------------------
+
+
+@exercise_check
+def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
+    """Exercise "Write a max pool": the learner's 2 x 2, stride-2 max pool."""
+    if not callable(function):
+        return not_yet(
+            f"pass your function itself (my_max_pool), not {type(function).__name__}."
+        )
+    rng = np.random.default_rng(5)
+    for height, width in [(4, 4), (2, 2), (6, 4), (4, 8), (10, 6)]:
+        feature_map = rng.normal(size=(height, width)) - 0.5  # mostly negative values
+        expected = max_pool2d(feature_map[None, :, :, None], 2)[0, :, :, 0]
+        answer = function(feature_map.copy())
+        if is_placeholder(answer):
+            return not_attempted("my_max_pool (its return line)")
+        if answer is None:
+            return not_yet(
+                "your function returns nothing.",
+                "end it with return followed by the pooled map.",
+            )
+        try:
+            answer = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            return not_yet(
+                f"your function returned {type(answer).__name__}, not numbers."
+            )
+        if answer.shape != expected.shape:
+            hint = (
+                "the windows must not overlap: the output is half as high and half as wide."
+                if answer.shape == (height - 1, width - 1)
+                else "a 2 x 2 pool with stride 2 turns an H x W map into H/2 x W/2."
+            )
+            return not_yet(
+                f"for a {height} x {width} map your function returned shape "
+                f"{answer.shape}, not {expected.shape}.",
+                hint,
+            )
+        if np.allclose(answer, expected):
+            continue
+        average = avg_pool2d(feature_map[None, :, :, None], 2)[0, :, :, 0]
+        if np.allclose(answer, average):
+            return not_yet(
+                "your function computes average pooling.", "use .max, not .mean."
+            )
+        wrong_grouping = feature_map.reshape(height // 2, width // 2, 2, 2).max(
+            axis=(2, 3)
+        )
+        if np.allclose(answer, wrong_grouping):
+            return not_yet(
+                "your windows are not 2 x 2 blocks of the map.",
+                "reshape to (H // 2, 2, W // 2, 2), so that axes 1 and 3 run inside a "
+                "block, then take the max over axes (1, 3).",
+            )
+        return not_yet(
+            f"for a {height} x {width} map your function gives different numbers from "
+            "utils.conv.max_pool2d.",
+            "each output cell is the largest of the 2 x 2 block of the map under it.",
+        )
+    return correct(
+        "reshape(H // 2, 2, W // 2, 2).max(axis=(1, 3)) pools without a loop, as "
+        "fast as NumPy can go."
+    )

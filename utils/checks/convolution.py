@@ -1,0 +1,473 @@
+"""Checks for the exercises of chapter 4, "The mathematics of convolution".
+
+Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
+(see :mod:`utils.checks`). The learner's functions are called on many cases
+and compared with :mod:`utils.conv`; when an answer is wrong, the check tries
+the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) to
+say which one it is.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from utils.checks import Feedback, correct, exercise_check, not_attempted, not_yet
+from utils.conv import conv2d, conv_output_size
+
+__all__ = [
+    "DENSE_LAYER",
+    "CONV_LAYER",
+    "check_conv2d",
+    "check_output_size",
+    "check_parameter_counts",
+    "check_receptive_field",
+    "receptive_field_size",
+]
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an int if it is a whole number (``15`` or ``15.0``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _whole_number(value.item())
+    return None
+
+
+def _is_function(value: Any, name: str) -> Feedback | None:
+    if callable(value):
+        return None
+    return not_yet(
+        f"{name} should be a function, but you passed {type(value).__name__} "
+        f"{value!r:.60}.",
+        f"pass the function itself, without calling it: write {name}, not {name}(...).",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 1: the output-size formula
+# --------------------------------------------------------------------------
+
+
+def _size_cases() -> list[tuple[int, int, int, int]]:
+    """(size, kernel_size, stride, padding) cases where the kernel fits."""
+    cases = [(34, 5, 2, 0), (34, 3, 1, 1), (32, 5, 3, 2), (7, 7, 1, 0), (5, 3, 2, 1)]
+    for size in (1, 4, 9, 16, 28, 34):
+        for kernel_size in (1, 2, 3, 5, 7):
+            for stride in (1, 2, 3, 4):
+                for padding in (0, 1, 2, 3):
+                    if kernel_size <= size + 2 * padding:
+                        cases.append((size, kernel_size, stride, padding))
+    return cases
+
+
+_SIZE_MISTAKES: list[tuple[Callable[[int, int, int, int], float], str]] = [
+    (
+        lambda w, f, s, p: (w - f + 2 * p) / s + 1,
+        "When the stride does not divide W - F + 2P evenly, your answer has a "
+        "fraction: the last window would stick out of the input.",
+    ),
+    (
+        lambda w, f, s, p: math.ceil((w - f + 2 * p) / s) + 1,
+        "You rounded up; a window that would stick out of the input is dropped, "
+        "so round down (floor division //).",
+    ),
+    (
+        lambda w, f, s, p: (w - f + p) // s + 1,
+        "Padding adds P cells on both sides, so the padded input is W + 2P long.",
+    ),
+    (
+        lambda w, f, s, p: (w - f + 2 * p) // s,
+        "Count the first position too: (W - F + 2P) // S steps give one more "
+        "position than steps.",
+    ),
+    (
+        lambda w, f, s, p: (w - f) // s + 1,
+        "Your function ignores the padding.",
+    ),
+    (
+        lambda w, f, s, p: w - f + 2 * p + 1,
+        "Your function ignores the stride.",
+    ),
+]
+
+
+@exercise_check
+def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedback:
+    """Check ``output_size(size, kernel_size, stride, padding)`` against the formula.
+
+    The learner's function takes the input's length, the kernel's length, the
+    stride and a number of zeros of padding on each side, and returns the
+    output's length, ``(size - kernel_size + 2 * padding) // stride + 1``.
+    It is compared with :func:`utils.conv.conv_output_size` on about 400 cases.
+
+    Chapter 4, exercise "The output-size formula".
+    """
+    problem = _is_function(output_size, "output_size")
+    if problem:
+        return problem
+    for size, kernel_size, stride, padding in _size_cases():
+        expected = conv_output_size(size, kernel_size, stride, padding)
+        answer = output_size(size, kernel_size, stride, padding)
+        if answer is Ellipsis:
+            return not_attempted("the body of output_size")
+        call = f"output_size({size}, {kernel_size}, {stride}, {padding})"
+        whole = _whole_number(answer)
+        if whole == expected:
+            continue
+        for mistake, hint in _SIZE_MISTAKES:
+            wrong = mistake(size, kernel_size, stride, padding)
+            if isinstance(answer, numbers.Real) and math.isclose(answer, wrong):
+                return not_yet(
+                    f"{call} returned {answer!r}, but the output is {expected} long.",
+                    hint,
+                )
+        if whole is None:
+            return not_yet(
+                f"{call} returned {answer!r}, which is not a whole number; the "
+                f"output is {expected} long.",
+                "a length counts positions of the kernel: return an int, "
+                "rounding down with // where the stride does not fit evenly.",
+            )
+        return not_yet(
+            f"{call} returned {whole}, but the output is {expected} long.",
+            "count the positions: the first window starts at 0, the last may "
+            "start at most at size + 2 * padding - kernel_size, one every stride.",
+        )
+    return correct(
+        "Your formula matches the output sizes for every case tried, including "
+        "strides that do not fit evenly."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 2: a one-channel conv2d with stride
+# --------------------------------------------------------------------------
+
+
+def _reference_conv(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:
+    return conv2d(image[None, :, :, None], kernel[:, :, None, None], stride=stride)[
+        0, :, :, 0
+    ]
+
+
+def _conv_cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """Deterministic test cases: square and not, odd and even kernels, strides."""
+    generator = np.random.default_rng(2024)
+    shapes = [
+        ((5, 5), (3, 3), 1),
+        ((6, 9), (3, 2), 1),
+        ((7, 5), (2, 3), 2),
+        ((8, 8), (3, 3), 3),
+        ((4, 6), (4, 6), 1),
+        ((5, 7), (1, 1), 2),
+        ((9, 6), (4, 3), 2),
+    ]
+    return [
+        (
+            generator.integers(-4, 5, size=image_shape).astype(float),
+            generator.integers(-3, 4, size=kernel_shape).astype(float),
+            stride,
+        )
+        for image_shape, kernel_shape, stride in shapes
+    ]
+
+
+@exercise_check
+def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
+    """Check a learner's one-channel ``conv2d(image, kernel, stride)`` (no padding).
+
+    The function gets a 2-D image, a 2-D kernel and a stride, and must return
+    the 2-D cross-correlation with 'valid' padding, as ``tf.nn.conv2d`` computes
+    it. It is compared with :func:`utils.conv.conv2d` on square and
+    non-square images and kernels, with strides 1 to 3.
+
+    Chapter 4, exercise "Your own conv2d".
+    """
+    problem = _is_function(conv2d_function, "conv2d_function")
+    if problem:
+        return problem
+    for image, kernel, stride in _conv_cases():
+        expected = _reference_conv(image, kernel, stride)
+        answer = conv2d_function(image.copy(), kernel.copy(), stride)
+        if answer is Ellipsis:
+            return not_attempted("the body of your conv2d function")
+        case = (
+            f"a {image.shape[0]}x{image.shape[1]} image, a "
+            f"{kernel.shape[0]}x{kernel.shape[1]} kernel and stride {stride}"
+        )
+        if answer is None:
+            return not_yet(
+                f"your function returned None for {case}.",
+                "end it with `return output`.",
+            )
+        try:
+            answer = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            return not_yet(
+                f"your function returned {type(answer).__name__}, which is not an "
+                f"array of numbers, for {case}.",
+                "build the output with np.zeros((out_rows, out_cols)) and fill it in.",
+            )
+        if answer.shape != expected.shape:
+            if answer.shape == expected.shape[::-1]:
+                hint = "rows and columns are swapped: the output's rows come from the image's rows."
+            elif answer.shape == _reference_conv(image, kernel, 1).shape:
+                hint = "you seem to ignore the stride: move the window by stride cells."
+            else:
+                hint = (
+                    "use (size - kernel_size) // stride + 1 positions along each "
+                    "axis, rows and columns separately."
+                )
+            return not_yet(
+                f"for {case} your output has shape {answer.shape}, but it should "
+                f"be {expected.shape}.",
+                hint,
+            )
+        if np.allclose(answer, expected):
+            continue
+        if answer.shape == expected.T.shape and np.allclose(answer, expected.T):
+            return not_yet(
+                f"for {case} your output is the right one transposed: rows and "
+                "columns are swapped.",
+                "output[i, j] must come from image rows i * stride onwards and "
+                "columns j * stride onwards.",
+            )
+        flipped = _reference_conv(image, kernel[::-1, ::-1], stride)
+        if np.allclose(answer, flipped):
+            return not_yet(
+                f"for {case} your output is the true convolution, with the kernel "
+                "flipped.",
+                "deep-learning 'convolution' does not flip the kernel: multiply "
+                "image[i * stride + u, j * stride + v] by kernel[u, v].",
+            )
+        return not_yet(
+            f"for {case} your output has the right shape but the wrong numbers "
+            f"(largest difference {np.max(np.abs(answer - expected)):.3g}).",
+            "each output[i, j] is np.sum(patch * kernel), where patch is the "
+            "window of the image whose top-left corner is at row i * stride and "
+            "column j * stride.",
+        )
+    return correct(
+        "Your conv2d matches utils.conv.conv2d (and so tf.nn.conv2d) on square and "
+        "non-square inputs, odd and even kernels and strides 1 to 3."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 3: parameters of a convolutional and a dense layer
+# --------------------------------------------------------------------------
+
+#: The layer of exercise 3: 16 filters of 5 x 5 on a 32 x 32 x 3 image, 'same'.
+CONV_LAYER = {"height": 32, "width": 32, "channels": 3, "kernel_size": 5, "filters": 16}
+
+#: A dense layer with as many inputs and outputs as that convolutional layer.
+DENSE_LAYER = {"inputs": 32 * 32 * 3, "outputs": 32 * 32 * 16}
+
+
+@exercise_check
+def check_parameter_counts(conv_params: Any, dense_params: Any) -> Feedback:
+    """Check the parameter counts of the convolutional and dense layers of exercise 3.
+
+    The convolutional layer has 16 filters of 5 x 5 x 3 and a bias each:
+    ``(5 * 5 * 3 + 1) * 16 = 1,216``. A dense layer from the 3,072 inputs to
+    the 16,384 outputs of the same shape has ``(3,072 + 1) * 16,384``.
+
+    Chapter 4, exercise "Sharing weights".
+    """
+    k, c, f = CONV_LAYER["kernel_size"], CONV_LAYER["channels"], CONV_LAYER["filters"]
+    n_in, n_out = DENSE_LAYER["inputs"], DENSE_LAYER["outputs"]
+    conv_expected = (k * k * c + 1) * f
+    dense_expected = (n_in + 1) * n_out
+    conv_answer = _whole_number(conv_params)
+    dense_answer = _whole_number(dense_params)
+    if conv_answer is None or dense_answer is None:
+        return not_yet(
+            "both answers should be whole numbers of parameters, but you gave "
+            f"{conv_params!r} and {dense_params!r}.",
+            "write each count as an expression, such as (a * b + 1) * c.",
+        )
+    if conv_answer != conv_expected:
+        conv_mistakes = {
+            k * k * c * f: "you forgot the biases: one per filter.",
+            (k * k + 1) * f: "each filter is as deep as the input: 5 x 5 x 3 weights.",
+            k * k * f: "each filter is 5 x 5 x 3 and has a bias.",
+            (k * k * c + 1) * f * 32 * 32: "the same filter is used at every "
+            "position; its weights are counted once, not once per position.",
+            k * k * c + 1: "there are 16 filters, each with its own weights.",
+        }
+        return not_yet(
+            f"the convolutional layer has {conv_expected:,} parameters, not "
+            f"{conv_answer:,}.",
+            conv_mistakes.get(
+                conv_answer, "(kernel height x width x input channels + 1) x filters."
+            ),
+        )
+    if dense_answer != dense_expected:
+        dense_mistakes = {
+            n_in * n_out: "you forgot the biases: one per output unit.",
+            n_in + n_out: "every input connects to every output: multiply.",
+            (n_in + 1) * 16: "the dense layer must produce the whole 32 x 32 x 16 "
+            "volume, that is 16,384 outputs.",
+            n_in * (n_out + 1): "there is one bias per output, not per input.",
+        }
+        return not_yet(
+            f"the dense layer has {dense_expected:,} parameters, not {dense_answer:,}.",
+            dense_mistakes.get(dense_answer, "(inputs + 1) x outputs."),
+        )
+    return correct(
+        f"{conv_expected:,} against {dense_expected:,}: the dense layer needs about "
+        f"{dense_expected / conv_expected:,.0f} times as many parameters."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 4: the receptive field of a stack of layers
+# --------------------------------------------------------------------------
+
+
+def receptive_field_size(kernel_sizes: list[int], strides: list[int]) -> int:
+    """Side of the receptive field of one unit after a stack of conv layers.
+
+    ``r = 1 + sum_l (k_l - 1) * (s_1 * ... * s_{l-1})``: each layer widens the
+    field by ``k_l - 1`` of its own input's cells, and each of those is as far
+    apart, in input pixels, as the product of the strides below it.
+
+    Parameters
+    ----------
+    kernel_sizes, strides:
+        One kernel size and one stride per layer, from the input up.
+
+    Returns
+    -------
+    int
+        The receptive field's side, in input pixels.
+
+    Raises
+    ------
+    ValueError
+        If the lists differ in length or hold a size or stride below 1.
+
+    Examples
+    --------
+    >>> receptive_field_size([3, 3, 3], [1, 1, 1])
+    7
+    >>> receptive_field_size([3, 3, 3], [1, 2, 1])
+    9
+
+    Chapter 4, section "Receptive field".
+    """
+    if len(kernel_sizes) != len(strides):
+        raise ValueError(
+            f"give one stride per layer: {len(kernel_sizes)} kernel sizes but "
+            f"{len(strides)} strides."
+        )
+    if any(int(value) < 1 for value in (*kernel_sizes, *strides)):
+        raise ValueError("kernel sizes and strides must be at least 1.")
+    size, jump = 1, 1
+    for kernel_size, stride in zip(kernel_sizes, strides, strict=True):
+        size += (int(kernel_size) - 1) * jump
+        jump *= int(stride)
+    return size
+
+
+_FIELD_CASES = [
+    ([3], [1]),
+    ([3, 3], [1, 1]),
+    ([3, 3, 3, 3, 3], [1, 1, 1, 1, 1]),
+    ([5, 3], [1, 1]),
+    ([3, 3, 3], [1, 2, 1]),
+    ([3, 3, 3], [2, 1, 1]),
+    ([3, 3, 3], [2, 2, 2]),
+    ([7, 3, 3, 3], [2, 1, 2, 1]),
+    ([2, 2, 2], [2, 2, 2]),
+    ([1, 3], [2, 1]),
+    ([5, 5, 3, 3], [1, 3, 1, 2]),
+]
+
+
+def _field_ignoring_strides(kernel_sizes, strides):
+    return 1 + sum(k - 1 for k in kernel_sizes)
+
+
+def _field_with_own_stride(kernel_sizes, strides):
+    size, jump = 1, 1
+    for kernel_size, stride in zip(kernel_sizes, strides, strict=True):
+        jump *= stride
+        size += (kernel_size - 1) * jump
+    return size
+
+
+def _field_summing_kernels(kernel_sizes, strides):
+    return sum(kernel_sizes)
+
+
+@exercise_check
+def check_receptive_field(
+    receptive_field: Callable[[list[int], list[int]], Any],
+) -> Feedback:
+    """Check ``receptive_field(kernel_sizes, strides)`` on stacks of conv layers.
+
+    The learner's function takes one kernel size and one stride per layer
+    (from the input up) and returns the side of the receptive field of one
+    unit of the last layer. It is compared with :func:`receptive_field_size`.
+
+    Chapter 4, exercise "Receptive field".
+    """
+    problem = _is_function(receptive_field, "receptive_field")
+    if problem:
+        return problem
+    mistakes = [
+        (
+            _field_ignoring_strides,
+            "after a layer with stride 2, neighbouring units are 2 input pixels "
+            "apart: multiply each layer's k - 1 by the product of the strides "
+            "below it.",
+        ),
+        (
+            _field_with_own_stride,
+            "a layer's own stride does not widen its own field; only the strides "
+            "of the layers below it count. Update the jump after adding k - 1.",
+        ),
+        (
+            _field_summing_kernels,
+            "two 3x3 layers see 5x5, not 6x6: the kernels overlap, so each layer "
+            "adds k - 1, not k.",
+        ),
+    ]
+    for kernel_sizes, strides in _FIELD_CASES:
+        expected = receptive_field_size(kernel_sizes, strides)
+        answer = receptive_field(list(kernel_sizes), list(strides))
+        if answer is Ellipsis:
+            return not_attempted("the body of receptive_field")
+        whole = _whole_number(answer)
+        if whole == expected:
+            continue
+        call = f"receptive_field({kernel_sizes}, {strides})"
+        for mistake, hint in mistakes:
+            if whole is not None and whole == mistake(kernel_sizes, strides):
+                return not_yet(f"{call} returned {answer!r}, not {expected}.", hint)
+        return not_yet(
+            f"{call} returned {answer!r}, but one unit of the last layer sees "
+            f"{expected}x{expected} input pixels.",
+            "start from 1 pixel and a jump of 1; for each layer add "
+            "(k - 1) * jump, then multiply the jump by the layer's stride.",
+        )
+    return correct(
+        "Your formula gives the receptive field of every stack tried, with and "
+        "without strides."
+    )

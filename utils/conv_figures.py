@@ -1,0 +1,699 @@
+"""Figures and animations that show how a convolution works, number by number.
+
+Chapter 4, "The mathematics of convolution", teaches from these:
+
+- :func:`plot_array` draws a small 1-D or 2-D array with its numbers in the
+  cells, optionally with a window outlined and padding cells greyed out;
+- :func:`plot_kernel_positions` draws where a kernel lands on an input for a
+  given kernel size, stride and padding, and the output size that results;
+- :func:`animate_convolution` returns a Matplotlib animation of a kernel
+  sliding over an input, filling in the output one number at a time;
+- :func:`animation_html` turns that animation into a self-contained HTML
+  player (``animation.to_jshtml()``) that works offline, in Jupyter and in the
+  built book.
+
+Like :mod:`utils.plotting`, every plotting function draws on a Matplotlib
+``Axes`` (a new one if none is given) and returns it.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import re
+from typing import Any
+
+import numpy as np
+
+from utils.conv import conv2d, conv_output_size, padding_amounts
+from utils.validation import as_float_array, describe, require_int
+
+__all__ = [
+    "animate_convolution",
+    "animation_html",
+    "plot_array",
+    "plot_kernel_positions",
+]
+
+#: Okabe and Ito colours (see :data:`utils.environment.COLOURS`).
+HIGHLIGHT_COLOUR = "#D55E00"  # vermillion: the current window
+CENTRE_COLOUR = "#0072B2"  # blue: where each window is centred
+PADDING_COLOUR = "#D9D9D9"  # light grey: zeros added around the input
+EDGE_COLOUR = "#7F7F7F"
+
+#: Beyond this many cells a side, the numbers in the cells become unreadable.
+MAX_CELLS = 30
+
+
+# --------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------
+
+
+def _padding_sides(padding: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``padding`` as ``(top, bottom, left, right)`` cells, checked against ``shape``."""
+    if isinstance(padding, bool):
+        raise TypeError(f"padding must be a whole number, not {describe(padding)}.")
+    if isinstance(padding, numbers.Integral):
+        sides = (int(padding),) * 4
+    elif isinstance(padding, tuple | list) and len(padding) == 4:
+        sides = tuple(require_int(value, "each entry of padding") for value in padding)
+    else:
+        raise TypeError(
+            "padding must be a whole number of cells on every side, or a tuple "
+            f"(top, bottom, left, right), but got {describe(padding)}."
+        )
+    if min(sides) < 0:
+        raise ValueError(f"padding must not be negative, but got {padding}.")
+    top, bottom, left, right = sides
+    if top + bottom > shape[0] or left + right > shape[1]:
+        raise ValueError(
+            f"padding {sides} covers more than the whole {shape[0]}x{shape[1]} "
+            "array; give the padded array and how many of its outer cells are "
+            "padding."
+        )
+    return top, bottom, left, right
+
+
+def _highlight_box(highlight: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``highlight`` as ``(row, column, height, width)``, inside ``shape``."""
+    if not isinstance(highlight, tuple | list) or len(highlight) != 4:
+        raise TypeError(
+            "highlight must be a tuple (row, column, height, width) giving the "
+            f"window's top-left cell and size, but got {describe(highlight)}."
+        )
+    row, column, height, width = (
+        require_int(value, "each entry of highlight") for value in highlight
+    )
+    if height < 1 or width < 1:
+        raise ValueError(
+            f"the highlighted window must be at least 1x1, but it is {height}x{width}."
+        )
+    if row < 0 or column < 0 or row + height > shape[0] or column + width > shape[1]:
+        raise ValueError(
+            f"the highlighted window (rows {row} to {row + height - 1}, columns "
+            f"{column} to {column + width - 1}) does not fit in the "
+            f"{shape[0]}x{shape[1]} array."
+        )
+    return row, column, height, width
+
+
+def _number_text(value: float, fmt: str | None, whole: bool) -> str:
+    if fmt is not None:
+        return fmt.format(value)
+    value = float(value) + 0.0  # turns -0.0 into 0.0
+    if whole:
+        return f"{value:.0f}"
+    return (
+        f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:.3g}"
+    )
+
+
+# --------------------------------------------------------------------------
+# Drawing arrays
+# --------------------------------------------------------------------------
+
+
+def plot_array(
+    array: Any,
+    *,
+    ax=None,
+    title: str = "",
+    highlight: tuple[int, int, int, int] | None = None,
+    padding: int | tuple[int, int, int, int] = 0,
+    shade: bool = True,
+    cmap: str = "cividis",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    fmt: str | None = None,
+    fontsize: float | str | None = None,
+):
+    """Draw a small 1-D or 2-D array as a grid of cells with its numbers written in.
+
+    Parameters
+    ----------
+    array:
+        A 1-D array (drawn as one row) or a 2-D array, at most
+        :data:`MAX_CELLS` cells a side. NaN cells are left blank (useful to
+        fill in an output one number at a time).
+    ax:
+        The Axes to draw on; a new figure of a fitting size if ``None``.
+    title:
+        The Axes' title.
+    highlight:
+        ``(row, column, height, width)``: a window to outline, for example the
+        patch a kernel currently covers. For a 1-D array, ``row`` is 0 and
+        ``height`` 1.
+    padding:
+        How many of the outer rows and columns are padding zeros, drawn in grey:
+        one number for every side, or ``(top, bottom, left, right)``. The tick
+        labels then count from the first real cell, so padding cells get
+        negative indices.
+    shade:
+        Tint the cells by value with a pale version of ``cmap`` (the numbers
+        stay readable on every cell). ``False`` draws every cell white.
+    cmap, vmin, vmax:
+        The colour map and the values at its two ends (default: the array's
+        smallest and largest values). Fix ``vmin`` and ``vmax`` to keep colours
+        steady across the frames of an animation.
+    fmt:
+        A format string such as ``"{:.1f}"``; by default whole numbers print
+        without decimals and others with up to two.
+    fontsize:
+        Size of the numbers; by default it shrinks as the array grows.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``array`` is not a 1-D or 2-D array of numbers, is too large to
+        draw, or ``highlight`` or ``padding`` do not fit in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = plot_array(np.arange(12).reshape(3, 4), highlight=(0, 1, 2, 2))
+
+    Chapter 4, sections "Convolution in one dimension" and "Two dimensions".
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    if array is None or array is Ellipsis:
+        raise TypeError(f"array must be an array of numbers, but got {array!r}.")
+    try:
+        values = np.asarray(array, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"array must be an array of numbers, but got {describe(array)}."
+        ) from None
+    if values.ndim not in (1, 2):
+        raise ValueError(
+            f"plot_array draws 1-D or 2-D arrays, but this one has shape "
+            f"{values.shape}; draw one channel at a time, e.g. array[:, :, 0]."
+        )
+    one_dimensional = values.ndim == 1
+    values = np.atleast_2d(values)
+    rows, columns = values.shape
+    if values.size == 0:
+        raise ValueError("array is empty; there is nothing to draw.")
+    if max(rows, columns) > MAX_CELLS:
+        raise ValueError(
+            f"an array of shape {values.shape} has too many cells to write the "
+            f"numbers in; draw at most {MAX_CELLS} cells a side, or use imshow."
+        )
+    if np.any(np.isinf(values)):
+        raise ValueError("array contains infinite values; replace them first.")
+    top, bottom, left, right = _padding_sides(padding, values.shape)
+    if highlight is not None:
+        highlight = _highlight_box(highlight, values.shape)
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * columns + 0.9, 0.45 * rows + 0.9))
+    finite = values[np.isfinite(values)]
+    low = vmin if vmin is not None else (finite.min() if finite.size else 0.0)
+    high = vmax if vmax is not None else (finite.max() if finite.size else 1.0)
+    if high <= low:
+        high = low + 1.0
+    colour_map = plt.get_cmap(cmap)
+    norm = Normalize(vmin=low, vmax=high)
+    whole = bool(finite.size) and bool(np.all(finite == np.round(finite)))
+    if fontsize is None:
+        fontsize = (
+            11 if max(rows, columns) <= 6 else 9 if max(rows, columns) <= 10 else 7
+        )
+
+    for i in range(rows):
+        for j in range(columns):
+            value = values[i, j]
+            is_padding = (
+                i < top or i >= rows - bottom or j < left or j >= columns - right
+            )
+            if is_padding:
+                face, text_colour = PADDING_COLOUR, "#555555"
+            elif not np.isfinite(value):
+                face, text_colour = "white", "black"
+            elif shade:
+                # Half-way between the colour map and white: the shade shows the
+                # value and black numbers stay readable on every cell.
+                face = 0.5 * np.asarray(colour_map(norm(value))) + 0.5
+                text_colour = "black"
+            else:
+                face, text_colour = "white", "black"
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5),
+                    1,
+                    1,
+                    facecolor=face,
+                    edgecolor=EDGE_COLOUR,
+                    linewidth=0.8,
+                )
+            )
+            if np.isfinite(value):
+                ax.text(
+                    j,
+                    i,
+                    _number_text(value, fmt, whole),
+                    ha="center",
+                    va="center",
+                    color=text_colour,
+                    fontsize=fontsize,
+                )
+    if highlight is not None:
+        row, column, height, width = highlight
+        ax.add_patch(
+            Rectangle(
+                (column - 0.5, row - 0.5),
+                width,
+                height,
+                fill=False,
+                edgecolor=HIGHLIGHT_COLOUR,
+                linewidth=3,
+                zorder=3,
+            )
+        )
+
+    ax.set_xlim(-0.5, columns - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    step = 1 if columns <= 12 else 2
+    ax.set_xticks(range(0, columns, step))
+    ax.set_xticklabels([str(j - left) for j in range(0, columns, step)])
+    ax.tick_params(length=0, labelsize="small")
+    if one_dimensional:
+        ax.set_yticks([])
+        ax.set_xlabel("index $i$", fontsize="small")
+    else:
+        step = 1 if rows <= 12 else 2
+        ax.set_yticks(range(0, rows, step))
+        ax.set_yticklabels([str(i - top) for i in range(0, rows, step)])
+        ax.set_xlabel("column $j$", fontsize="small")
+        ax.set_ylabel("row $i$", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_kernel_positions(
+    input_size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: str | int = "valid",
+    *,
+    ax=None,
+    legend: bool = True,
+):
+    """Draw where a kernel lands on a square input, and the output size that results.
+
+    The (padded) input is drawn as a grid: real cells white, padding cells grey.
+    A dot marks the centre of every position of the kernel (one dot per output
+    value), the first position is outlined in a thick line and the next one
+    along the row in a dashed line. Input cells that no position covers (when
+    the stride does not fit the input evenly) are crossed out.
+
+    Parameters
+    ----------
+    input_size:
+        The input's height and width, from 1 to :data:`MAX_CELLS`.
+    kernel_size:
+        The kernel's height and width.
+    stride:
+        The step between two positions.
+    padding:
+        ``"valid"``, ``"same"`` (TensorFlow's rule: the extra cell of an odd
+        total goes at the bottom and right) or a number of zeros on every side,
+        as in :func:`utils.conv.conv2d`.
+    ax:
+        The Axes to draw on; a new one if ``None``.
+    legend:
+        Explain the symbols in a legend under the grid (turn it off for all
+        but one panel of a grid of such drawings).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; its title states the output size.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size or the stride is not a positive whole number, the padding is
+        not understood, or the kernel does not fit in the padded input.
+
+    Chapter 4, section "Stride, padding and the size of the output".
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    input_size = require_int(input_size, "input_size", minimum=1, maximum=MAX_CELLS)
+    kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
+    stride = require_int(stride, "stride", minimum=1)
+    before, after = padding_amounts(input_size, kernel_size, stride, padding)
+    output_size = conv_output_size(input_size, kernel_size, stride, padding)
+    total = before + input_size + after
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.32 * total + 1.6, 0.32 * total + 1.4))
+    starts = [index * stride for index in range(output_size)]
+    covered = np.zeros(total, dtype=bool)
+    for start in starts:
+        covered[start : start + kernel_size] = True
+    skipped = []
+    for i in range(total):
+        for j in range(total):
+            real = (
+                before <= i < before + input_size and before <= j < before + input_size
+            )
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5),
+                    1,
+                    1,
+                    facecolor="white" if real else PADDING_COLOUR,
+                    edgecolor=EDGE_COLOUR,
+                    linewidth=0.6,
+                )
+            )
+            if real and not (covered[i] and covered[j]):
+                skipped.append((j, i))
+    if skipped:
+        ax.scatter(*zip(*skipped, strict=True), marker="x", color="#555555", s=40)
+    centre_offset = (kernel_size - 1) / 2
+    centres = np.array(starts, dtype=float) + centre_offset
+    grid_x, grid_y = np.meshgrid(centres, centres)
+    ax.scatter(grid_x.ravel(), grid_y.ravel(), s=22, color=CENTRE_COLOUR, zorder=4)
+    for number, start in enumerate(starts[:2]):
+        ax.add_patch(
+            Rectangle(
+                (start - 0.5, -0.5),
+                kernel_size,
+                kernel_size,
+                fill=False,
+                edgecolor=HIGHLIGHT_COLOUR,
+                linewidth=3 if number == 0 else 2,
+                linestyle="-" if number == 0 else "--",
+                zorder=5,
+            )
+        )
+
+    if isinstance(padding, str) and padding.lower() == "same":
+        described = f"'same' ({before} before, {after} after)"
+    elif isinstance(padding, str):
+        described = "'valid'"
+    else:
+        described = str(padding)
+    ax.set_title(
+        f"{input_size}x{input_size} input, {kernel_size}x{kernel_size} kernel\n"
+        f"stride {stride}, padding {described}\n"
+        f"\N{RIGHTWARDS ARROW} {output_size}x{output_size} output",
+        fontsize="small",
+    )
+    ax.set_xlim(-0.5, total - 0.5)
+    ax.set_ylim(total - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if legend:
+        handles = [
+            Line2D(
+                [], [], marker="o", color=CENTRE_COLOUR, linestyle="", label="centre"
+            ),
+            Rectangle((0, 0), 1, 1, facecolor=PADDING_COLOUR, label="padding"),
+        ]
+        if not covered[before : before + input_size].all():
+            handles.append(
+                Line2D(
+                    [], [], marker="x", color="#555555", linestyle="", label="skipped"
+                )
+            )
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=len(handles),
+            fontsize="x-small",
+            frameon=False,
+            handlelength=1.0,
+        )
+    return ax
+
+
+# --------------------------------------------------------------------------
+# Animation
+# --------------------------------------------------------------------------
+
+
+def animate_convolution(
+    image: Any,
+    kernel: Any,
+    *,
+    stride: int = 1,
+    padding: str | int = "valid",
+    interval: int = 800,
+    max_frames: int = 25,
+):
+    """An animation of a kernel sliding over an image, one output value per frame.
+
+    Each frame shows three panels: the (padded) input with the current window
+    outlined, the kernel, and the output filled in up to the current position,
+    which is titled with its value. Like ``tf.nn.conv2d`` and
+    :func:`utils.conv.conv2d`, the kernel is not flipped (cross-correlation).
+
+    Parameters
+    ----------
+    image:
+        A small 2-D array (height, width).
+    kernel:
+        A 2-D array no larger than the padded image.
+    stride:
+        The step between two positions (the same along both axes).
+    padding:
+        ``"valid"``, ``"same"`` or a number of zeros on every side.
+    interval:
+        Milliseconds between frames when the animation plays.
+    max_frames:
+        The most frames allowed (one per output value). Every frame is stored
+        as a picture in the page, so keep animations short.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        The animation. Its figure is still open: show it with
+        :func:`animation_html`, which also closes the figure so that the
+        notebook does not draw the first frame a second time.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the arrays are not 2-D arrays of numbers, the kernel does not fit,
+        or the animation would need more than ``max_frames`` frames.
+
+    Chapter 4, section "Two dimensions".
+    """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.patches import Rectangle
+
+    image = as_float_array(image, "image", ndim=2)
+    kernel = as_float_array(kernel, "kernel", ndim=2)
+    stride = require_int(stride, "stride", minimum=1)
+    interval = require_int(interval, "interval", minimum=10)
+    max_frames = require_int(max_frames, "max_frames", minimum=1)
+    if max(image.shape) > MAX_CELLS:
+        raise ValueError(
+            f"an image of shape {image.shape} is too large to animate with its "
+            f"numbers; use at most {MAX_CELLS} cells a side."
+        )
+    top, bottom = padding_amounts(image.shape[0], kernel.shape[0], stride, padding)
+    left, right = padding_amounts(image.shape[1], kernel.shape[1], stride, padding)
+    output = conv2d(
+        image[None, :, :, None],
+        kernel[:, :, None, None],
+        stride=stride,
+        padding=padding,
+    )[0, :, :, 0]
+    out_rows, out_columns = output.shape
+    frames = out_rows * out_columns
+    if frames > max_frames:
+        raise ValueError(
+            f"this animation would need {frames} frames (a {out_rows}x{out_columns} "
+            f"output), more than max_frames={max_frames}; use a smaller image, a "
+            "larger stride, or raise max_frames."
+        )
+    padded = np.pad(image, ((top, bottom), (left, right)))
+    sides = (top, bottom, left, right)
+    widths = [padded.shape[1], kernel.shape[1], out_columns]
+    height = max(padded.shape[0], kernel.shape[0], out_rows)
+    figure, axes = plt.subplots(
+        1,
+        3,
+        figsize=(0.36 * sum(widths) + 2.4, 0.36 * height + 1.3),
+        gridspec_kw={"width_ratios": widths},
+        dpi=80,
+        layout="none",  # laid out once below, not again for every frame
+    )
+    # Draw everything once; each frame then only moves two outlines and shows
+    # one more output value, which is much faster than redrawing the panels.
+    plot_array(
+        padded,
+        ax=axes[0],
+        padding=sides,
+        title="input" + (" (zero-padded)" if any(sides) else ""),
+    )
+    plot_array(kernel, ax=axes[1], shade=False, title="kernel")
+    plot_array(output, ax=axes[2], title="output")
+    cells = list(axes[2].patches)  # one per output value, row by row
+    numbers = list(axes[2].texts)
+    colours = [cell.get_facecolor() for cell in cells]
+    window = Rectangle(
+        (-0.5, -0.5),
+        kernel.shape[1],
+        kernel.shape[0],
+        fill=False,
+        edgecolor=HIGHLIGHT_COLOUR,
+        linewidth=3,
+        zorder=3,
+    )
+    current = Rectangle(
+        (-0.5, -0.5),
+        1,
+        1,
+        fill=False,
+        edgecolor=HIGHLIGHT_COLOUR,
+        linewidth=3,
+        zorder=3,
+    )
+    axes[0].add_patch(window)
+    axes[2].add_patch(current)
+
+    def draw(frame: int):
+        row, column = divmod(frame, out_columns)
+        window.set_xy((column * stride - 0.5, row * stride - 0.5))
+        current.set_xy((column - 0.5, row - 0.5))
+        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
+            cell.set_facecolor(colours[index] if index <= frame else "white")
+            number.set_visible(index <= frame)
+        axes[2].set_title(
+            f"output[{row}, {column}] = "
+            + _number_text(output[row, column], None, False)
+        )
+        return []
+
+    draw(0)
+    figure.tight_layout()
+    # tight_layout leaves a placeholder layout engine behind, which makes
+    # savefig draw every frame twice; remove it.
+    with mpl.rc_context({"figure.autolayout": False}):
+        figure.set_layout_engine(None)
+    return FuncAnimation(figure, draw, frames=frames, interval=interval, repeat=True)
+
+
+#: What replaces the player's Font Awesome icons (a stylesheet matplotlib loads
+#: from the internet): plain characters that every font has.
+_BUTTON_GLYPHS = {
+    "fa fa-minus": "&minus;",
+    "fa fa-fast-backward": "|&#9664;&#9664;",
+    "fa fa-step-backward": "|&#9664;",
+    "fa fa-play fa-flip-horizontal": "&#9664;",
+    "fa fa-pause": "||",
+    "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&#9654;|",
+    "fa fa-fast-forward": "&#9654;&#9654;|",
+    "fa fa-plus": "+",
+}
+
+
+def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> str:
+    """An animation as a self-contained HTML player, with alt text, that works offline.
+
+    It calls ``animation.to_jshtml()``, which draws every frame into a PNG and
+    bundles them with a small JavaScript player (play, pause, step, a slider),
+    then
+
+    - removes the player's link to an icon stylesheet on the internet and
+      draws its buttons with plain characters instead, so that the page loads
+      nothing from the network;
+    - gives the player's picture the alternative text ``alt``;
+    - closes the animation's figure, so that a notebook does not also show the
+      first frame as a static picture.
+
+    Show the result in a notebook with ``IPython.display.HTML(...)``.
+
+    Parameters
+    ----------
+    animation:
+        A :class:`matplotlib.animation.Animation`, for example from
+        :func:`animate_convolution`.
+    alt:
+        One sentence saying what the animation shows, for readers who cannot
+        see it.
+    default_mode:
+        What happens at the last frame: ``"once"`` (stop), ``"loop"`` or
+        ``"reflect"`` (play backwards).
+
+    Returns
+    -------
+    str
+        The HTML of the player.
+
+    Raises
+    ------
+    TypeError
+        If ``animation`` is not a Matplotlib animation or ``alt`` is not text.
+    ValueError
+        If ``alt`` is empty or ``default_mode`` is not one of the three modes.
+
+    Chapter 4, section "Two dimensions".
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import Animation
+
+    if not isinstance(animation, Animation):
+        raise TypeError(
+            "animation must be a Matplotlib animation, such as the one "
+            f"animate_convolution returns, but got {describe(animation)}."
+        )
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a sentence of text, but got {describe(alt)}.")
+    if not alt.strip():
+        raise ValueError(
+            "alt must describe what the animation shows, for readers who cannot "
+            "see it; it is empty."
+        )
+    if default_mode not in ("once", "loop", "reflect"):
+        raise ValueError(
+            f"default_mode must be 'once', 'loop' or 'reflect', not {default_mode!r}."
+        )
+    import matplotlib as mpl
+
+    # Draw the frames at the figure's own resolution (animate_convolution
+    # keeps it low), not the book's savefig.dpi, so that the page stays light;
+    # without autolayout, savefig keeps the figure's layout instead of laying
+    # it out again (and drawing it once more) for every frame.
+    with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
+        player = animation.to_jshtml(default_mode=default_mode)
+    figure = getattr(animation, "_fig", None)
+    if figure is not None:
+        plt.close(figure)
+    player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)
+    for icon, glyph in _BUTTON_GLYPHS.items():
+        player = player.replace(
+            f'<i class="{icon}"></i>', f'<span aria-hidden="true">{glyph}</span>'
+        )
+    return player.replace(
+        "<img id=", f'<img alt="{html.escape(alt.strip(), quote=True)}" id=', 1
+    )

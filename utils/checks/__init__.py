@@ -79,7 +79,8 @@ def not_attempted(what: str = "the exercise") -> Feedback:
     """The verdict while the ``...`` placeholders are still in place."""
     return Feedback(
         None,
-        f"{TODO_MARK}: replace the ... in {what} with your answer, then run the cell again.",
+        f"{TODO_MARK}: replace the ... in {what} with your answer,\n"
+        "   then run the cell again.",
     )
 
 

@@ -1,0 +1,182 @@
+"""Chapter 8's checks accept the solutions and reject typical wrong answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from utils.checks.applications import (
+    check_karate_jaccard,
+    check_new_intent,
+    check_precision_at_k,
+    check_screening_rates,
+)
+
+# --- Jaccard of members 0 and 33 (4 shared friends, 29 in the union) -------------
+
+
+@pytest.mark.parametrize("answer", [4 / 29, 0.138, 0.1379])
+def test_jaccard_accepts_the_solution(answer):
+    assert check_karate_jaccard(answer).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "clue"),
+    [
+        (4, "number of common friends"),
+        (4 / 33, "counts the shared friends twice"),
+        (4 / 16, "only one of the two"),
+        (4 / 17, "only one of the two"),
+        (4 / 31, "0 and 33 themselves"),
+        (25 / 29, "one minus"),
+        (0.5, "not the Jaccard coefficient"),
+        ("0.138", "one number"),
+        ([0.1, 0.2], "one number"),
+    ],
+)
+def test_jaccard_rejects_typical_mistakes(answer, clue):
+    feedback = check_karate_jaccard(answer)
+    assert feedback.passed is False
+    assert clue in feedback.message
+
+
+def test_jaccard_placeholder():
+    assert check_karate_jaccard(...).passed is None
+
+
+# --- precision at k ----------------------------------------------------------------------
+
+
+def solution(ranked, relevant, k):
+    relevant = set(relevant)
+    return sum(item in relevant for item in ranked[:k]) / k
+
+
+def test_precision_accepts_the_solution():
+    assert check_precision_at_k(solution).passed
+
+
+@pytest.mark.parametrize(
+    ("function", "clue"),
+    [
+        (
+            lambda ranked, relevant, k: (
+                sum(x in relevant for x in ranked[:k]) / len(relevant)
+            ),
+            "recall",
+        ),
+        (
+            lambda ranked, relevant, k: (
+                sum(x in relevant for x in ranked[:k]) / len(ranked)
+            ),
+            "whole ranked list",
+        ),
+        (
+            lambda ranked, relevant, k: sum(x in relevant for x in ranked[:k]),
+            "number of hits",
+        ),
+        (
+            lambda ranked, relevant, k: sum(x in relevant for x in ranked[: k + 1]) / k,
+            "k + 1",
+        ),
+        (lambda ranked, relevant, k: 0.5, "instead of"),
+        (lambda ranked, relevant, k: "half", "one number"),
+        (lambda ranked, relevant, k: 1 / 0, "ZeroDivisionError"),
+        (solution(["a"], ["a"], 1), "pass the function itself"),
+    ],
+)
+def test_precision_rejects_typical_mistakes(function, clue):
+    feedback = check_precision_at_k(function)
+    assert feedback.passed is False
+    assert clue in feedback.message
+
+
+def test_precision_placeholder():
+    def untouched(ranked, relevant, k):
+        ...
+        return ...
+
+    assert check_precision_at_k(untouched).passed is None
+    assert check_precision_at_k(...).passed is None
+
+
+# --- sensitivity and specificity of [[85, 15], [4, 36]] ------------------------------------
+
+
+@pytest.mark.parametrize("answer", [(36 / 40, 85 / 100), (0.9, 0.85), (0.90, 0.851)])
+def test_screening_accepts_the_solution(answer):
+    assert check_screening_rates(*answer).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "clue"),
+    [
+        ((0.85, 0.9), "swapped"),
+        ((36 / 51, 0.85), "precision"),
+        ((0.9, 85 / 89), "negative predictive value"),
+        ((121 / 140, 0.85), "accuracy"),
+        ((0.9, 0.15), "false positive rate"),
+        ((0.1, 0.85), "false negative rate"),
+        ((0.5, 0.85), "sensitivity (0.500) is not right"),
+        ((0.9, float("nan")), "divide by zero"),
+        (("0.9", 0.85), "one number"),
+    ],
+)
+def test_screening_rejects_typical_mistakes(answer, clue):
+    feedback = check_screening_rates(*answer)
+    assert feedback.passed is False
+    assert clue in feedback.message
+
+
+def test_screening_placeholder():
+    assert check_screening_rates(..., ...).passed is None
+    assert check_screening_rates(0.9, ...).passed is None
+
+
+# --- a new intent --------------------------------------------------------------------------------
+
+GOOD_REQUESTS = [
+    "turn the lights on",
+    "switch off the lamp in the bedroom",
+    "dim the lights in the living room",
+    "lights off please",
+    "it's too dark in here",
+    "make the kitchen brighter",
+    "can you turn off all the lights",
+    "set the hallway lamp to half brightness",
+]
+
+
+def test_new_intent_accepts_the_solution():
+    assert check_new_intent(GOOD_REQUESTS).passed
+    assert check_new_intent(tuple(GOOD_REQUESTS)).passed
+
+
+@pytest.mark.parametrize(
+    ("requests", "clue"),
+    [
+        (GOOD_REQUESTS[:5], "at least 8"),
+        (GOOD_REQUESTS + ["Turn the lights ON!"], "more than once"),
+        (GOOD_REQUESTS + ["lights"], "fewer than two words"),
+        (GOOD_REQUESTS + ["call mum"], "already in the corpus"),
+        ([f"turn the lights to level {n}" for n in range(8)], "contain the word"),
+        (
+            [
+                f"lights {word} please"
+                for word in "on off up down low high dim full".split()
+            ]
+            + ["too dark"],
+            "contain the word",
+        ),
+        ("turn the lights on", "give a list"),
+        (GOOD_REQUESTS[:7] + [8], "must be a string"),
+    ],
+)
+def test_new_intent_rejects_typical_mistakes(requests, clue):
+    feedback = check_new_intent(requests)
+    assert feedback.passed is False
+    assert clue in feedback.message
+
+
+def test_new_intent_placeholder():
+    assert check_new_intent([...]).passed is None
+    assert check_new_intent(...).passed is None

@@ -1,0 +1,228 @@
+"""The exercise checks of chapter 3 accept the solutions, reject typical wrong
+answers with a hint, and report the untouched placeholders as not attempted."""
+
+import numpy as np
+import pytest
+
+from utils.checks.network_types import (
+    NETWORK_TYPE_TASKS,
+    check_dense_parameter_count,
+    check_lstm_shapes,
+    check_network_types,
+    check_rbf_unit,
+)
+
+# ---------------------------------------------------------------- network types
+
+SOLUTION_TYPES = {
+    "tumour_measurements": "feedforward",
+    "skin_photos": "convolutional",
+    "river_levels": "recurrent",
+    "camera_and_microphone": "modular",
+}
+
+
+def test_network_types_accepts_the_solution_and_synonyms(capsys):
+    assert check_network_types(SOLUTION_TYPES).passed is True
+    assert "Correct" in capsys.readouterr().out
+    synonyms = {
+        "tumour_measurements": "MLP",
+        "skin_photos": "CNN",
+        "river_levels": "LSTM",
+        "camera_and_microphone": "Modular network",
+    }
+    assert check_network_types(synonyms).passed is True
+
+
+def test_network_types_solution_matches_the_task_list():
+    assert SOLUTION_TYPES == NETWORK_TYPE_TASKS
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"skin_photos": "feedforward"}, "skin_photos"),
+        ({"river_levels": "convolutional"}, "river_levels"),
+        ({"camera_and_microphone": "recurrent"}, "camera_and_microphone"),
+        ({"tumour_measurements": "transformer"}, "not a type"),
+        ({"tumour_measurements": 3}, "not a type"),
+    ],
+)
+def test_network_types_rejects_wrong_answers(change, words, capsys):
+    feedback = check_network_types({**SOLUTION_TYPES, **change})
+    assert feedback.passed is False
+    assert words in feedback.message
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_network_types_rejects_a_missing_key_and_a_non_dict():
+    partial = dict(SOLUTION_TYPES)
+    del partial["river_levels"]
+    assert check_network_types(partial).passed is False
+    assert check_network_types(["feedforward"]).passed is False
+
+
+def test_network_types_placeholders_are_not_attempted(capsys):
+    template = dict.fromkeys(SOLUTION_TYPES, ...)
+    assert check_network_types(template).passed is None
+    assert "Not attempted" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- dense count
+
+
+def test_dense_count_accepts_the_solution():
+    feedback = check_dense_parameter_count(30 * 16 + 16 + 16 * 8 + 8 + 8 * 1 + 1)
+    assert feedback.passed is True
+    assert "641" in feedback.message
+
+
+def test_dense_count_agrees_with_keras():
+    import os
+
+    from utils.environment import TENSORFLOW_ENVIRONMENT
+
+    os.environ.update(TENSORFLOW_ENVIRONMENT)
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input((30,)),
+            keras.layers.Dense(16),
+            keras.layers.Dense(8),
+            keras.layers.Dense(1),
+        ]
+    )
+    assert check_dense_parameter_count(model.count_params()).passed is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (30 * 16 + 16 * 8 + 8, "weights only"),
+        (30 * 16 + 16 * 8 + 8 + 30 + 16 + 8 + 1, "input layer"),
+        (30 + 16 + 8 + 1, "counts units"),
+        (640, "not the number"),
+        (641.0, "whole number"),
+        ("641", "whole number"),
+        (True, "whole number"),
+    ],
+)
+def test_dense_count_rejects_typical_slips(answer, words):
+    feedback = check_dense_parameter_count(answer)
+    assert feedback.passed is False
+    assert words in feedback.message
+
+
+def test_dense_count_placeholder_is_not_attempted():
+    assert check_dense_parameter_count(...).passed is None
+
+
+# ---------------------------------------------------------------- RBF unit
+
+
+def solution_rbf_unit(x, centre, width):
+    return np.exp(-np.sum((x - centre) ** 2) / (2 * width**2))
+
+
+def test_rbf_unit_accepts_the_solution_and_a_loop_version():
+    assert check_rbf_unit(solution_rbf_unit).passed is True
+
+    def with_a_loop(x, centre, width):
+        total = 0.0
+        for xi, ci in zip(x, centre, strict=True):
+            total += (xi - ci) ** 2
+        return float(np.exp(-total / (2 * width * width)))
+
+    assert check_rbf_unit(with_a_loop).passed is True
+
+
+@pytest.mark.parametrize(
+    ("wrong", "words"),
+    [
+        (lambda x, c, s: np.exp(-np.sum((x - c) ** 2) / s**2), "the 2 is missing"),
+        (
+            lambda x, c, s: np.exp(-np.linalg.norm(x - c) / (2 * s**2)),
+            "squared distance",
+        ),
+        (lambda x, c, s: np.exp(-np.sum((x - c) ** 2) / (2 * s)), "squared"),
+        (lambda x, c, s: np.exp(np.sum((x - c) ** 2) / (2 * s**2)), "minus sign"),
+        (lambda x, c, s: np.exp(-((x - c) ** 2) / (2 * s**2)), "instead of one"),
+        (lambda x, c, s: np.sum((x - c) ** 2), "not"),
+        (lambda x, c, s: None, "None"),
+        (lambda x, c, s: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_rbf_unit_rejects_typical_slips(wrong, words):
+    feedback = check_rbf_unit(wrong)
+    assert feedback.passed is False
+    assert words in feedback.message
+
+
+def test_rbf_unit_rejects_a_number_instead_of_a_function():
+    assert check_rbf_unit(0.4857).passed is False
+
+
+def test_rbf_unit_placeholders_are_not_attempted(capsys):
+    def template(x, centre, width):
+        return ...
+
+    assert check_rbf_unit(template).passed is None
+    assert check_rbf_unit(...).passed is None
+    assert "Not attempted" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- LSTM shapes
+
+LSTM_COUNT = 4 * (32 * (3 + 32) + 32)
+
+
+def test_lstm_accepts_the_solution_with_or_without_a_known_batch():
+    assert check_lstm_shapes((8, 32), (8, 20, 32), LSTM_COUNT).passed is True
+    assert check_lstm_shapes((None, 32), [None, 20, 32], 4608).passed is True
+
+
+def test_lstm_count_agrees_with_keras():
+    import os
+
+    from utils.environment import TENSORFLOW_ENVIRONMENT
+
+    os.environ.update(TENSORFLOW_ENVIRONMENT)
+    import keras
+
+    inputs = np.zeros((8, 20, 3), dtype=np.float32)
+    layer = keras.layers.LSTM(32)
+    last = layer(inputs)
+    every = keras.layers.LSTM(32, return_sequences=True)(inputs)
+    feedback = check_lstm_shapes(
+        tuple(last.shape), tuple(every.shape), layer.count_params()
+    )
+    assert feedback.passed is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (((8, 20, 32), (8, 32), LSTM_COUNT), "swapped"),
+        (((32,), (8, 20, 32), LSTM_COUNT), "batch axis"),
+        (((8, 20, 32), (8, 20, 32), LSTM_COUNT), "last step"),
+        (((8, 32), (20, 32), LSTM_COUNT), "return_sequences=True"),
+        (((8, 32), (8, 20, 32), 32 * 35 + 32), "SimpleRNN"),
+        (((8, 32), (8, 20, 32), 4 * 32 * 35), "biases"),
+        (((8, 32), (8, 20, 32), 4 * (32 * 3 + 32)), "recurrent weights"),
+        (((8, 32), (8, 20, 32), 20 * LSTM_COUNT), "per time step"),
+        (((8, 32), (8, 20, 32), 4000), "not the number"),
+        (((8, 32), (8, 20, 32), 4608.0), "whole number"),
+        (("8, 32", (8, 20, 32), LSTM_COUNT), "tuple"),
+        (((8.0, 32.0), (8, 20, 32), LSTM_COUNT), "tuple"),
+    ],
+)
+def test_lstm_rejects_typical_slips(answer, words):
+    feedback = check_lstm_shapes(*answer)
+    assert feedback.passed is False
+    assert words in feedback.message
+
+
+def test_lstm_placeholders_are_not_attempted():
+    assert check_lstm_shapes(..., ..., ...).passed is None
+    assert check_lstm_shapes((8, ...), (8, 20, 32), 4608).passed is None

@@ -333,6 +333,17 @@ def _prepare_conv(images, kernels, stride, padding, bias):
 # --------------------------------------------------------------------------
 
 
+def _empty_output(
+    padded: np.ndarray, kernels: np.ndarray, sh: int, sw: int
+) -> np.ndarray:
+    """Zeros of the output shape of a convolution of ``padded`` by ``kernels``."""
+    n_images, padded_h, padded_w, _ = padded.shape
+    kh, kw, _, n_filters = kernels.shape
+    out_h = (padded_h - kh) // sh + 1
+    out_w = (padded_w - kw) // sw + 1
+    return np.zeros((n_images, out_h, out_w, n_filters), dtype=padded.dtype)
+
+
 def conv2d(
     images: Any,
     kernels: Any,
@@ -398,11 +409,9 @@ def conv2d(
     padded, kernels, (sh, sw), bias = _prepare_conv(
         images, kernels, stride, padding, bias
     )
-    n_images, padded_h, padded_w, in_channels = padded.shape
-    kh, kw, _, n_filters = kernels.shape
-    out_h = (padded_h - kh) // sh + 1
-    out_w = (padded_w - kw) // sw + 1
-    out = np.zeros((n_images, out_h, out_w, n_filters), dtype=padded.dtype)
+    out = _empty_output(padded, kernels, sh, sw)
+    _, out_h, out_w, _ = out.shape
+    kh, kw, in_channels, _ = kernels.shape
     for i in range(kh):
         for j in range(kw):
             # Every patch's cell (i, j) at once: a strided view, not a copy.
@@ -441,11 +450,9 @@ def conv2d_loops(
     padded, kernels, (sh, sw), bias = _prepare_conv(
         images, kernels, stride, padding, bias
     )
-    n_images, padded_h, padded_w, _ = padded.shape
-    kh, kw, _, n_filters = kernels.shape
-    out_h = (padded_h - kh) // sh + 1
-    out_w = (padded_w - kw) // sw + 1
-    out = np.zeros((n_images, out_h, out_w, n_filters), dtype=padded.dtype)
+    out = _empty_output(padded, kernels, sh, sw)
+    n_images, out_h, out_w, n_filters = out.shape
+    kh, kw, _, _ = kernels.shape
     for n in range(n_images):
         for i in range(out_h):
             for j in range(out_w):

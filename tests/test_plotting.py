@@ -78,3 +78,11 @@ def test_hand_made_kernels():
     assert all(kernel.ndim == 2 for kernel in HAND_MADE_KERNELS.values())
     with pytest.raises(ValueError, match="size must be at least 1"):
         blur_kernel(0)
+
+
+def test_network_columns_spread_out_for_tall_layers():
+    ax = draw_network([30, 8, 1])
+    captions = sorted(text.get_position()[0] for text in ax.texts)
+    assert min(b - a for a, b in zip(captions, captions[1:], strict=False)) >= 1.9
+    with pytest.raises(ValueError, match="column_spacing must be positive"):
+        draw_network([3, 2], column_spacing=0)

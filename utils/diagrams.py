@@ -20,12 +20,15 @@ def draw_network(
     ax=None,
     layer_names: Sequence[str] | None = None,
     title: str = "",
+    column_spacing: float | None = None,
 ):
     """Draw a fully connected network: one column of circles per layer, every
     unit joined to every unit of the next layer.
 
     Layers with more than 8 units are drawn with 8 circles and a label giving
-    the real size. Returns the Matplotlib ``Axes``.
+    the real size. ``column_spacing`` is the distance between layers in units
+    of the circles' spacing; by default it grows with the tallest layer so that
+    captions never overlap. Returns the Matplotlib ``Axes``.
 
     Chapter 1, section "Units, layers and weights".
     """
@@ -40,11 +43,14 @@ def draw_network(
         raise ValueError(f"got {len(sizes)} layers but {len(layer_names)} layer names.")
     if layer_names is None:
         layer_names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
-    if ax is None:
-        _, ax = plt.subplots(
-            figsize=(1.3 * len(sizes) + 0.8, 0.45 * min(max(sizes), 8) + 1.4)
-        )
     shown = [min(size, 8) for size in sizes]
+    if column_spacing is None:
+        column_spacing = max(1.0, 0.25 * max(shown))
+    elif column_spacing <= 0:
+        raise ValueError(f"column_spacing must be positive, got {column_spacing}.")
+    if ax is None:
+        width = 1.3 * column_spacing * (len(sizes) - 1) + 2.1
+        _, ax = plt.subplots(figsize=(width, 0.45 * max(shown) + 1.4))
     positions = []
     for column, count in enumerate(shown):
         ys = (
@@ -52,7 +58,7 @@ def draw_network(
             if count > 1
             else np.zeros(1)
         )
-        positions.append([(column, y) for y in ys])
+        positions.append([(column * column_spacing, y) for y in ys])
     for left, right in zip(positions, positions[1:], strict=False):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -69,8 +75,15 @@ def draw_network(
                 )
             )
         label = f"{name}\n{size} unit{'s' if size > 1 else ''}"
-        ax.text(column, -top + 0.05, label, ha="center", va="top", fontsize="small")
-    ax.set_xlim(-0.6, len(sizes) - 0.4)
+        ax.text(
+            column * column_spacing,
+            -top + 0.05,
+            label,
+            ha="center",
+            va="top",
+            fontsize="small",
+        )
+    ax.set_xlim(-0.6, column_spacing * (len(sizes) - 1) + 0.6)
     ax.set_ylim(-top - 0.75, top)
     ax.set_aspect("equal")
     ax.axis("off")

@@ -206,17 +206,11 @@ def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
 
 
 def _reference_shift(image: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    shifted = np.zeros_like(image)
-    height, width = image.shape
-    if abs(rows) >= height or abs(columns) >= width:
-        return shifted
-    shifted[
-        max(0, rows) : height + min(0, rows), max(0, columns) : width + min(0, columns)
-    ] = image[
-        max(0, -rows) : height - max(0, rows),
-        max(0, -columns) : width - max(0, columns),
-    ]
-    return shifted
+    # Whole-pixel shifts are exact copies of pixels with zero fill (tested in
+    # tests/test_cnn_experiments.py against a slicing reference).
+    from utils.cnn_experiments import shift_images
+
+    return shift_images(image, rows, columns, order=0)
 
 
 #: (rows, columns) shifts the check tries, chosen so that each typical mistake

@@ -15,7 +15,9 @@ by topic, one module per idea the book teaches:
 - :mod:`utils.kernels`: hand-made kernels (chapters 6 and 7);
 - :mod:`utils.feature_maps`: plotting kernels and feature maps (chapters 6 and 7);
 - :mod:`utils.cnn_experiments`: transforms, saliency and cost counting (chapter 7);
-- :mod:`utils.applications`: link prediction, recommendation and intent data (chapter 8);
+- :mod:`utils.applications`: link prediction, recommendation, ranking and screening
+  metrics (chapter 8);
+- :mod:`utils.intents`: the book's intent corpus and a keyword baseline (chapter 8);
 - :mod:`utils.data`: data sets that load with no network;
 - :mod:`utils.plotting`: figures used by more than one chapter;
 - :mod:`utils.validation`: the input checks behind the clear error messages;

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.applications import intent_corpus, tokenize
 from utils.checks import (
     Feedback,
     close_enough,
@@ -17,6 +16,7 @@ from utils.checks import (
     not_attempted,
     not_yet,
 )
+from utils.intents import intent_corpus, tokenize
 
 __all__ = [
     "SCREENING_COUNTS",

@@ -66,3 +66,12 @@ def test_placeholder_detection():
 def test_close_enough_needs_the_same_shape():
     assert close_enough([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]))
     assert not close_enough([1.0, 2.0], [[1.0, 2.0]])
+
+
+def test_whole_number_accepts_whole_values_only():
+    from utils.checks import whole_number
+
+    for value, expected in [(8, 8), (8.0, 8), (np.int64(8), 8), (np.array(8.0), 8)]:
+        assert whole_number(value) == expected
+    for value in [8.5, "8", True, np.True_, None, [8], np.array([8])]:
+        assert whole_number(value) is None

@@ -17,6 +17,7 @@ the :class:`Feedback` so that tests can read ``feedback.passed``.
 from __future__ import annotations
 
 import functools
+import numbers
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "is_placeholder",
     "not_attempted",
     "not_yet",
+    "whole_number",
 ]
 
 PASS_MARK = "✅ Correct"
@@ -154,3 +156,19 @@ def close_enough(
     return actual_array.shape == expected_array.shape and bool(
         np.allclose(actual_array, expected_array, atol=atol, rtol=rtol)
     )
+
+
+def whole_number(value: Any) -> int | None:
+    """``value`` as an int if it is a whole number (``8``, ``8.0``, ``np.int64(8)``
+    or a 0-d array), else None. Booleans are not numbers here."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
+        value = value.item()
+        if isinstance(value, bool):
+            return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    return None

@@ -23,7 +23,6 @@ step  layer                                        Keras
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +35,7 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
+    whole_number,
 )
 from utils.conv import avg_pool2d, max_pool2d
 
@@ -98,26 +98,13 @@ EXERCISE_FEATURE_MAP = np.array(
 # --------------------------------------------------------------------------
 
 
-def _whole_number(value: Any) -> int | None:
-    """``value`` as an int if it is a whole number (``8`` or ``8.0``), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
-        return _whole_number(value.item())
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    return None
-
-
 def _as_shape(value: Any) -> tuple[int, ...] | None:
     """A shape from a tuple, a list or (for vectors) a bare number; else None."""
-    number = _whole_number(value)
+    number = whole_number(value)
     if number is not None:
         return (number,)
     if isinstance(value, tuple | list):
-        shape = tuple(_whole_number(item) for item in value)
+        shape = tuple(whole_number(item) for item in value)
         if shape and all(item is not None for item in shape):
             return shape
     return None
@@ -219,7 +206,7 @@ def check_parameter_counts(counts) -> Feedback:
     counts = _seven(counts, "counts")
     if isinstance(counts, Feedback):
         return counts
-    numbers_given = [_whole_number(count) for count in counts]
+    numbers_given = [whole_number(count) for count in counts]
     for index, (given, answer) in enumerate(zip(numbers_given, counts, strict=True), 1):
         if given is None:
             return not_yet(

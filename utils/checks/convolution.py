@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from utils.checks import Feedback, correct, exercise_check, not_attempted, not_yet
+from utils.checks import (
+    Feedback,
+    correct,
+    exercise_check,
+    not_attempted,
+    not_yet,
+    whole_number,
+)
 from utils.conv import conv2d, conv_output_size
 
 __all__ = [
@@ -33,19 +40,6 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def _whole_number(value: Any) -> int | None:
-    """``value`` as an int if it is a whole number (``15`` or ``15.0``), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    if isinstance(value, np.ndarray) and value.shape == ():
-        return _whole_number(value.item())
-    return None
 
 
 def _is_function(value: Any, name: str) -> Feedback | None:
@@ -126,7 +120,7 @@ def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedb
         if answer is Ellipsis:
             return not_attempted("the body of output_size")
         call = f"output_size({size}, {kernel_size}, {stride}, {padding})"
-        whole = _whole_number(answer)
+        whole = whole_number(answer)
         if whole == expected:
             continue
         for mistake, hint in _SIZE_MISTAKES:
@@ -293,8 +287,8 @@ def check_parameter_counts(conv_params: Any, dense_params: Any) -> Feedback:
     n_in, n_out = DENSE_LAYER["inputs"], DENSE_LAYER["outputs"]
     conv_expected = (k * k * c + 1) * f
     dense_expected = (n_in + 1) * n_out
-    conv_answer = _whole_number(conv_params)
-    dense_answer = _whole_number(dense_params)
+    conv_answer = whole_number(conv_params)
+    dense_answer = whole_number(dense_params)
     if conv_answer is None or dense_answer is None:
         return not_yet(
             "both answers should be whole numbers of parameters, but you gave "
@@ -454,7 +448,7 @@ def check_receptive_field(
         answer = receptive_field(list(kernel_sizes), list(strides))
         if answer is Ellipsis:
             return not_attempted("the body of receptive_field")
-        whole = _whole_number(answer)
+        whole = whole_number(answer)
         if whole == expected:
             continue
         call = f"receptive_field({kernel_sizes}, {strides})"

@@ -22,6 +22,7 @@ from utils.checks import (
     exercise_check,
     not_attempted,
     not_yet,
+    whole_number,
 )
 
 __all__ = [
@@ -79,19 +80,6 @@ _STATEMENT_HINTS = {
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def _whole_number(value: Any) -> int | None:
-    """``value`` as an int if it is a whole number (``8`` or ``8.0``), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
-        value = value.item()
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    return None
 
 
 def _as_number(value: Any) -> float | None:
@@ -170,8 +158,8 @@ def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
 @exercise_check
 def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     """Exercise "The cost of the second convolution": 4,640 and 460,800."""
-    count = _whole_number(parameters)
-    macs = _whole_number(multiply_adds)
+    count = whole_number(parameters)
+    macs = whole_number(multiply_adds)
     if count is None or macs is None:
         return not_yet(
             "both answers must be whole numbers.",

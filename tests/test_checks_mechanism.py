@@ -6,6 +6,9 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_array,
+    as_number,
+    as_words,
     close_enough,
     correct,
     exercise_check,
@@ -71,7 +74,66 @@ def test_close_enough_needs_the_same_shape():
 def test_whole_number_accepts_whole_values_only():
     from utils.checks import whole_number
 
-    for value, expected in [(8, 8), (8.0, 8), (np.int64(8), 8), (np.array(8.0), 8)]:
+    whole = [(8, 8), (8.0, 8), (np.int64(8), 8), (np.array(8.0), 8), (np.array([8]), 8)]
+    for value, expected in whole:
         assert whole_number(value) == expected
-    for value in [8.5, "8", True, np.True_, None, [8], np.array([8])]:
+    for value in [8.5, "8", True, np.True_, None, [8], np.array([8, 9]), float("inf")]:
         assert whole_number(value) is None
+
+
+def test_as_number_reads_every_spelling_of_one_number():
+    for value in (43, 43.0, np.int64(43), np.float32(43), np.array(43), np.array([43])):
+        assert as_number(value) == 43.0
+    assert as_number(np.array([[0.5]])) == 0.5
+
+
+def test_as_number_refuses_what_is_not_one_number():
+    not_numbers = (
+        True,
+        np.bool_(False),
+        "43",
+        None,
+        [43],
+        [1, 2],
+        np.array([1.0, 2.0]),
+        float("nan"),
+        {"a": 1},
+        ...,
+    )
+    for value in not_numbers:
+        assert as_number(value) is None, value
+
+
+def test_as_array_reads_lists_arrays_and_tensor_like_values():
+    class FakeTensor:
+        def numpy(self):
+            return np.array([[1, 2], [3, 4]])
+
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for value in (
+        [[1, 2], [3, 4]],
+        ((1, 2), (3, 4)),
+        expected.astype(int),
+        FakeTensor(),
+    ):
+        array = as_array(value, shape=(2, 2))
+        assert array is not None and array.dtype == float
+        np.testing.assert_array_equal(array, expected)
+    assert as_array([[1, 2], [3, 4]], shape=(4,)) is None
+    for value in ("1 2", None, [True, False], [[1, 2], [3]], {"x": 1}):
+        assert as_array(value) is None, value
+
+
+def test_as_words_normalises_case_spacing_and_punctuation():
+    assert (
+        as_words("  Convolutional-Neural  Network! ") == "convolutional neural network"
+    )
+    assert as_words("CNN") == "cnn"
+    assert as_words("  ?! ") is None
+    assert as_words(3) is None
+
+
+def test_close_enough_refuses_unreadable_answers():
+    assert close_enough(np.float32(0.5), 0.5)
+    assert not close_enough("0.5", 0.5)
+    assert not close_enough(None, 0.5)

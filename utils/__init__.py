@@ -27,7 +27,7 @@ Nothing here imports TensorFlow at import time: ``import utils`` is fast, and
 :func:`setup` configures TensorFlow before its first import.
 """
 
-from utils.environment import setup
+from utils.environment import glue, setup
 
-__all__ = ["setup"]
+__all__ = ["glue", "setup"]
 __version__ = "0.1.0"

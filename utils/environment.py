@@ -6,6 +6,7 @@ import os
 import random
 import sys
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +109,30 @@ def setup(seed: int = 0, *, tensorflow: bool = True) -> None:
         tf.get_logger().setLevel("ERROR")
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
+
+
+def glue(name: str, value: Any) -> Any:
+    """Make ``value`` available to the page's prose as ``{glue:text}`name```.
+
+    A number in a sentence is computed by a cell, never typed: the cell calls
+    ``utils.glue("test_accuracy", accuracy)`` and the Markdown says
+    ``{glue:text}`test_accuracy:.3f```. The built book shows the number; in
+    Jupyter or Colab, where myst-nb is not installed, this does nothing. Glue
+    numbers (``int``, ``float``, NumPy scalars), not strings: a glued string
+    would show with its quotes. Returns ``value``, so a cell can glue and use it.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(
+            f"glue needs a name made of letters, digits and underscores, got {name!r}."
+        )
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return value
+    if isinstance(value, np.generic):
+        value = value.item()
+    myst_glue(name, value, display=False)
+    return value
 
 
 #: Okabe and Ito's colour-blind-safe palette, used for lines and points.

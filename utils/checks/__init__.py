@@ -27,6 +27,10 @@ import numpy as np
 
 __all__ = [
     "Feedback",
+    "as_array",
+    "as_number",
+    "as_words",
+    "close_enough",
     "correct",
     "exercise_check",
     "is_placeholder",
@@ -150,25 +154,86 @@ def _where(error: BaseException) -> str:
 def close_enough(
     actual: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-6
 ) -> bool:
-    """True if two numbers or arrays have the same shape and agree within tolerance."""
-    actual_array = np.asarray(actual, dtype=float)
+    """True if two numbers or arrays have the same shape and agree within tolerance.
+
+    ``actual`` is read with :func:`as_array`; an answer that is not numbers is
+    simply not close.
+    """
+    actual_array = as_array(actual)
     expected_array = np.asarray(expected, dtype=float)
-    return actual_array.shape == expected_array.shape and bool(
-        np.allclose(actual_array, expected_array, atol=atol, rtol=rtol)
+    return (
+        actual_array is not None
+        and actual_array.shape == expected_array.shape
+        and bool(np.allclose(actual_array, expected_array, atol=atol, rtol=rtol))
     )
 
 
 def whole_number(value: Any) -> int | None:
-    """``value`` as an int if it is a whole number (``8``, ``8.0``, ``np.int64(8)``
-    or a 0-d array), else None. Booleans are not numbers here."""
-    if isinstance(value, bool):
+    """``value`` as an int if it is a whole number (``8``, ``8.0``, ``np.int64(8)``,
+    a 0-d array or a one-element array), else None. Booleans are not numbers here."""
+    number = as_number(value)
+    if number is None or not np.isfinite(number) or not number.is_integer():
         return None
-    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
-        value = value.item()
-        if isinstance(value, bool):
+    return int(number)
+
+
+# Reading the learner's answer. Every check reads numbers, arrays and names the
+# same way, so that 43, 43.0, np.int64(43), a 0-d array or a one-element tensor
+# are all the number 43, and a list, a NumPy array and a tensor of the right
+# shape are all the same array. Each returns None when the value cannot be read
+# that way; the check then says what it expected.
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a float if it is one real number, else None.
+
+    Accepts Python and NumPy integers and floats, 0-d arrays and arrays or
+    tensors holding exactly one number (what ``np.sum`` or ``model(x)`` can
+    return). Booleans, strings, NaN, lists and arrays of several numbers are
+    not read as a number.
+    """
+    if isinstance(value, bool | np.bool_ | str | bytes | list | tuple):
+        return None
+    if isinstance(value, numbers.Real):
+        number = float(value)
+    else:
+        array = as_array(value)
+        if array is None or array.size != 1:
             return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    return None
+        number = float(array.reshape(-1)[0])
+    return None if np.isnan(number) else number
+
+
+def as_array(value: Any, shape: tuple[int, ...] | None = None) -> np.ndarray | None:
+    """``value`` as a float NumPy array, or None if it is not an array of numbers.
+
+    Accepts lists, tuples, NumPy arrays and anything with ``.numpy()`` (a
+    TensorFlow tensor). With ``shape``, an array of any other shape is None.
+    """
+    if isinstance(value, str | bytes | dict) or value is None:
+        return None
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = value.numpy()
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        return None
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        return None
+    array = array.astype(float)
+    if shape is not None and array.shape != tuple(shape):
+        return None
+    return array
+
+
+def as_words(value: Any) -> str | None:
+    """``value`` as lower-case words separated by single spaces, or None.
+
+    ``"  Convolutional-Neural  Network! "`` reads as
+    ``"convolutional neural network"``, so that a check can compare a typed
+    name with its accepted spellings.
+    """
+    if not isinstance(value, str):
+        return None
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in value.lower())
+    return " ".join(cleaned.split()) or None

@@ -1,16 +1,26 @@
 # Neural networks, from neurons to ConvNets: build, test and teach.
 # `make help` lists the targets. Everything runs inside .venv at the repo root,
-# created and filled from requirements.txt on first use.
+# created and filled from requirements/dev.txt on first use.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first Python from 3.11 to 3.13 on the PATH makes .venv; choose another
+# with PYTHON=/path/to/python3.12.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp changes when the pins change, so an edited requirements.txt
-# reinstalls on the next make.
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+# requirements/dev.txt is the developers' lock (requirements.txt, the readers'
+# lock, is a subset of it). The stamp's name is a checksum of the lock and
+# pyproject.toml, and it has no prerequisites: a changed pin gives a new name
+# and so a new install, while a file whose date alone changed (a fresh clone,
+# a checkout, a touch) installs nothing.
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+UV := $(BIN)/uv
+UV_PIN := $(shell grep -m1 '^uv==' requirements/dev.txt)
+# `make lock` keeps today's versions where the .in files allow them;
+# `make lock UPGRADE=1` takes the newest versions that resolve.
+LOCK := $(UV) pip compile --quiet --universal --python-version 3.11 --no-header $(if $(UPGRADE),--upgrade)
 JOBS ?= 2
 BOOK_FLAGS := -n -W --keep-going
 # While testing, every Python process (including notebook kernels) refuses to
@@ -26,13 +36,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
-	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install it and run make again."; exit 1; }
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is needed, found {sys.version.split()[0]}: set PYTHON=/path/to/python3.11"'
+$(STAMP):
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one and run make again."; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; assert (3, 11) <= v <= (3, 13), f"Python 3.11, 3.12 or 3.13 is needed, found {sys.version.split()[0]}: set PYTHON=/path/to/python3.12, say"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet "$(UV_PIN)"
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" > /dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -73,10 +83,10 @@ bench: $(STAMP)  ## time and peak memory of each notebook, and cold/cached build
 clean:  ## remove the built site and generated notebooks (keeps .venv)
 	rm -rf _build student instructor .pytest_cache .hypothesis
 
-lock: ## re-pin requirements.txt and environment.yml from requirements/direct.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements/direct.txt
-	$(BIN)/python scripts/lock_requirements.py
+lock: $(STAMP)  ## resolve requirements/*.in afresh, for Linux, macOS and Windows, into the locks and environment.yml
+	$(LOCK) requirements/dev.in -o requirements/dev.txt
+	$(LOCK) requirements/runtime.in --constraint requirements/dev.txt -o requirements.txt
+	$(BIN)/python scripts/sync_environment.py
 
 clean-notebooks: $(STAMP)  ## store every notebook in canonical clean form
 	$(BIN)/python scripts/notebooks.py clean

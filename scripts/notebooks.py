@@ -23,6 +23,7 @@ import argparse
 import copy
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -49,16 +50,30 @@ def repository_url() -> str:
     return config["repository"]["url"].rstrip("/")
 
 
-def setup_cell_source(url: str | None = None) -> str:
-    """The first code cell of every chapter."""
+def book_version() -> str:
+    """The book's version, from pyproject.toml; its release is the tag v<version>."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return project["version"]
+
+
+def setup_cell_source(url: str | None = None, version: str | None = None) -> str:
+    """The first code cell of every chapter.
+
+    Where ``utils`` is missing (Colab), it installs the book's own release of
+    it, the tag ``v<version>`` of ``repository.url``: the moving ``main``
+    branch could hold a ``utils`` newer than the notebook.
+    """
     url = url or repository_url()
+    tag = f"v{version or book_version()}"
     return (
         "# Set-up, the same in every chapter. Where the book's `utils` package is\n"
-        "# missing (in Colab, say), this first installs it from the book's repository.\n"
+        f"# missing (in Colab, say), this first installs its release {tag}. If the\n"
+        "# install fails, check that the notebook can reach the internet, then run\n"
+        "# this cell again; the book's README explains other ways to run it.\n"
         "try:\n"
         "    import utils\n"
         "except ModuleNotFoundError:\n"
-        f'    %pip install --quiet "nn-book-utils @ git+{url}"\n'
+        f'    %pip install --quiet "nn-book-utils @ git+{url}@{tag}"\n'
         "    import utils\n"
         "\n"
         "utils.setup()"

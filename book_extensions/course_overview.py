@@ -32,14 +32,28 @@ def _chapters(root: Path) -> list[str]:
 
 
 def _objectives(markdown: str) -> list[str]:
+    """The learning objectives after "**You will be able to**": a bulleted list,
+    or a sentence whose clauses are separated by semicolons."""
     match = re.search(
-        r"\*\*You will be able to\*\*\s*\n((?:\s*[-*] [^\n]+\n?(?:\s{2,}[^\n-][^\n]*\n?)*)+)",
+        r"\*\*You will be able to\*\*:?\s*(.*?)(?:\n\s*\n|\*\*You need|```|$)",
         markdown,
+        re.DOTALL,
     )
     if not match:
         return []
-    items = re.split(r"\n\s*[-*] ", "\n" + match.group(1).strip())
-    return [" ".join(item.split()) for item in items if item.strip()]
+    text = match.group(1).strip()
+    if text.startswith(("- ", "* ")):
+        items = re.split(r"\n\s*[-*] ", "\n" + text)
+    else:
+        items = [re.sub(r"^and ", "", item.strip()) for item in text.split(";")]
+    items = [" ".join(item.split()).rstrip(";.") for item in items]
+    return [item for item in items if item]
+
+
+def _words(markdown: str) -> int:
+    """Words of prose: Markdown cells without directives' option lines."""
+    prose = re.sub(r"^:\w[\w-]*:.*$", "", markdown, flags=re.MULTILINE)
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", prose))
 
 
 def describe_chapter(path: Path) -> dict:
@@ -58,6 +72,7 @@ def describe_chapter(path: Path) -> dict:
         "title": title,
         "time": time.group(1).strip() if time else "not stated",
         "objectives": _objectives(markdown),
+        "words": _words(markdown),
         "exercises": EXERCISE.findall(markdown),
     }
 
@@ -74,8 +89,8 @@ class CourseOverview(SphinxDirective):
             "repository_branch", "main"
         )
         lines = [
-            "| Chapter | Time | Auto-checked exercises | Open in |",
-            "| --- | --- | --- | --- |",
+            "| Chapter | Time (stated) | Words | Auto-checked exercises | Open in |",
+            "| --- | --- | ---: | ---: | --- |",
         ]
         details = []
         for docname in _chapters(root):
@@ -87,7 +102,8 @@ class CourseOverview(SphinxDirective):
             colab = f"https://colab.research.google.com/github/{repository}/blob/{branch}/{docname}.ipynb"
             binder = f"https://mybinder.org/v2/gh/{repository}/{branch}?urlpath=tree/{docname}.ipynb"
             lines.append(
-                f"| {{doc}}`{docname}` | {info['time']} | {len(info['exercises'])} | "
+                f"| {{doc}}`{docname}` | {info['time']} | {info['words']:,} | "
+                f"{len(info['exercises'])} | "
                 f"[Colab]({colab}) · [Binder]({binder}) |"
             )
             details += [
@@ -95,9 +111,10 @@ class CourseOverview(SphinxDirective):
                 f"**{info['title']}** ({{doc}}`read <{docname}>`, {info['time']})",
                 "",
             ]
-            details += ["Learners will be able to:", ""] + [
-                f"- {item}" for item in info["objectives"]
-            ]
+            if info["objectives"]:
+                details += ["Learners will be able to:", ""] + [
+                    f"- {item}" for item in info["objectives"]
+                ]
             details += ["", "Auto-checked exercises:", ""]
             details += [
                 f"- {{ref}}`{label}` ({title})" if title else f"- {{ref}}`{label}`"

@@ -1,0 +1,40 @@
+"""The instructors' overview reads every chapter's objectives, time and size."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book_extensions"))
+
+from course_overview import _objectives, describe_chapter  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+READING_SPEED = 200  # words a minute, a generous pace for technical prose
+
+
+def test_objectives_are_read_from_a_list_or_from_a_sentence():
+    listed = (
+        "**You will be able to**\n- add numbers;\n- subtract\n  them.\n\n**You need**"
+    )
+    assert _objectives(listed) == ["add numbers", "subtract them"]
+    inline = "**You will be able to** add numbers; subtract them; and divide.\n\nMore"
+    assert _objectives(inline) == ["add numbers", "subtract them", "divide"]
+    assert _objectives("No objectives here.") == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_chapter_states_objectives_and_a_time_it_can_keep(path):
+    info = describe_chapter(path)
+    assert len(info["objectives"]) >= 3, f"{path.name}: objectives not found"
+    minutes = sum(int(n) for n in re.findall(r"(\d+) minutes", info["time"]))
+    assert minutes, f"{path.name}: no **Time:** in minutes"
+    reading = info["words"] / READING_SPEED
+    assert minutes >= reading, (
+        f"{path.name} states {minutes} minutes, but reading its {info['words']} "
+        f"words alone takes about {reading:.0f} minutes"
+    )

@@ -97,6 +97,7 @@ def setup(seed: int = 0, *, tensorflow: bool = True) -> None:
 
     mpl.rcParams.update(BOOK_STYLE)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=COLOURS)
+    _sharp_inline_figures()
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -109,6 +110,18 @@ def setup(seed: int = 0, *, tensorflow: bool = True) -> None:
         tf.get_logger().setLevel("ERROR")
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
+
+
+def _sharp_inline_figures() -> None:
+    """In a notebook, draw figures at twice the pixels for the same size on the
+    page ("retina"), so they stay sharp on high-density screens and phones."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
 
 
 def glue(name: str, value: Any) -> Any:

@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install book test lint lint-workflows test-newest check-notebooks unit notebooks site-test browser-test \
+.PHONY: help install book pdf test lint lint-workflows test-newest check-notebooks unit notebooks site-test browser-test \
         lab clean bench lock clean-notebooks refresh sync-url student instructor grade
 
 help:  ## list the targets
@@ -51,6 +51,9 @@ install: $(STAMP)  ## create .venv with the pinned environment and utils
 book: $(STAMP)  ## execute the notebooks (cached) and build the site into _build/html
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
+
+pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built site with Chromium)
+	$(BIN)/python scripts/pdf.py
 
 test: $(STAMP)  ## everything CI runs: lint, clean notebooks, site build, unit, notebook and browser tests
 	$(MAKE) lint
@@ -78,7 +81,10 @@ unit: $(STAMP)  ## only the unit tests of utils (fast)
 notebooks: $(STAMP)  ## only execute the notebooks with nbval
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider chapters
 
-browser-test: $(STAMP)  ## only the browser test of the built site (run make book first)
+browser-pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built site with Chromium)
+	$(BIN)/python scripts/pdf.py
+
+test: $(STAMP)  ## only the browser test of the built site (run make book first)
 	$(BIN)/pytest -p no:cacheprovider tests/test_site_in_browser.py
 
 lab: $(STAMP)  ## open the chapters in JupyterLab

@@ -4,7 +4,9 @@ For every page in the table of contents: it loads with no console errors, its
 maths is typeset by the bundled MathJax, every image has real alt text, and
 every link in the navigation resolves. On a phone and a tablet the sidebar
 drawers open when tapped, and on a desktop the menu button hides the sidebar;
-a folded solution opens wherever its bar is clicked; printed feedback wraps.
+a folded solution opens wherever its bar is clicked; printed feedback wraps;
+and axe-core finds no serious or critical WCAG 2.1 A/AA violation, at desktop
+and at phone width.
 Screenshots go to _build/screenshots/.
 
 Run ``make book`` first. Locally the test skips when Chromium or the built site
@@ -285,5 +287,35 @@ def test_printed_feedback_wraps_on_a_phone(server, browser):
         )
         assert not cut_off, f"feedback cut off at 390 px: {cut_off[:3]}"
         assert not errors, errors
+    finally:
+        page.close()
+
+
+AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_no_serious_accessibility_violations(server, browser, page_name, width):
+    if not AXE.exists():
+        _unavailable(
+            "axe-core is not installed: `cd .ci && npm ci` (make lint does it)"
+        )
+    page, _ = _open(browser, urljoin(server, f"{page_name}.html"), width)
+    try:
+        page.wait_for_timeout(300)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_TAGS,
+        )
+        serious = [
+            f"{violation['id']} ({violation['impact']}): "
+            f"{[node['target'][0] for node in violation['nodes']][:3]}"
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{page_name} at {width} px: {serious}"
     finally:
         page.close()

@@ -46,9 +46,34 @@
     );
   }
 
+  // 3. Accessible names that say what a reader sees (WCAG 2.5.3, "label in
+  //    name"). The search field shows "Search Ctrl + K" but was named only
+  //    "Search": let its visible text name it. The colour-mode button's icons
+  //    carry titles ("Light", "Dark") that clash with its name: the button's
+  //    aria-label says what it does, so the icons are decoration. A hidden
+  //    code cell's toggle shows "Show code cell source" but was named
+  //    "Toggle hidden content".
+  function accessibleNames() {
+    // The bibliography's entries use a deprecated ARIA role inside a list.
+    document.querySelectorAll('.citation-list > [role="doc-biblioentry"]').forEach(function (entry) {
+      entry.setAttribute("role", "listitem");
+    });
+    document.querySelectorAll("details > summary[aria-label]").forEach(function (summary) {
+      summary.removeAttribute("aria-label");
+    });
+    document.querySelectorAll(".search-button-field[aria-label]").forEach(function (button) {
+      button.removeAttribute("aria-label");
+    });
+    document.querySelectorAll(".theme-switch-button i[title]").forEach(function (icon) {
+      icon.removeAttribute("title");
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
+
   function run() {
     forwardToggles();
     wholeBarToggles();
+    accessibleNames();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", run);

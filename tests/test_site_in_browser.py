@@ -291,6 +291,25 @@ def test_printed_feedback_wraps_on_a_phone(server, browser):
         page.close()
 
 
+@pytest.mark.parametrize("page_name", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server, browser, page_name):
+    page, _ = _open(browser, urljoin(server, f"{page_name}.html"), 390)
+    try:
+        page.wait_for_timeout(300)
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('main img, main .animation')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".map(e => e.getAttribute('alt') || e.className)"
+        )
+        assert not wide, f"{page_name}: wider than a 390 px phone: {wide[:3]}"
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, f"{page_name} scrolls {overflow} px sideways at 390 px"
+    finally:
+        page.close()
+
+
 AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

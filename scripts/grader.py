@@ -221,7 +221,7 @@ def grade_notebook(
     """Execute one notebook and return its verdicts (see the module docstring)."""
     import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -281,7 +281,7 @@ def grade_notebook(
         graded[len(run.cells) - 1] = label
     deadline = started + timeout
     kernels = kernel_dir(memory_mib, netguard)
-    manager = KernelManager(
+    manager = AsyncKernelManager(
         kernel_name="nn-book-grader",
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]),
     )

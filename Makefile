@@ -30,8 +30,9 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install book pdf test lint lint-workflows test-newest check-notebooks unit notebooks site-test browser-test \
-        lab clean bench lock clean-notebooks refresh sync-url student instructor grade
+.PHONY: help install book pdf test lint lint-workflows test-newest check-notebooks unit notebooks \
+        site-test browser-test lab clean bench lock clean-notebooks refresh sync-url student \
+        instructor grade autograder
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -136,5 +137,14 @@ student: $(STAMP)  ## write student notebooks (solutions removed) into student/
 instructor: $(STAMP)  ## write instructor notebooks (solutions kept) into instructor/
 	$(BIN)/python scripts/coursework.py instructor
 
-grade: $(STAMP)  ## run submitted notebooks (NB="a.ipynb b.ipynb") and list each exercise's check
-	$(BIN)/python scripts/coursework.py grade $(NB)
+# make grade NB="submissions/*.ipynb" [OUT=grades] [TIMEOUT=600] [JOBS=2] [MEMORY=4096]
+OUT ?= grades
+TIMEOUT ?= 600
+MEMORY ?= 4096
+
+grade: $(STAMP)  ## grade notebooks (NB="subs/*.ipynb"; OUT, TIMEOUT s each, JOBS, MEMORY MiB) into OUT/grades.csv
+	@test -n '$(NB)' || { echo 'Say which notebooks: make grade NB="submissions/*.ipynb"'; exit 2; }
+	$(BIN)/python scripts/grader.py grade '$(NB)' --out '$(OUT)' --timeout $(TIMEOUT) --jobs $(JOBS) --memory $(MEMORY)
+
+autograder: $(STAMP)  ## write autograder/<chapter>.zip for Gradescope, one per chapter
+	$(BIN)/python autograder/build.py

@@ -137,3 +137,34 @@ def test_close_enough_refuses_unreadable_answers():
     assert close_enough(np.float32(0.5), 0.5)
     assert not close_enough("0.5", 0.5)
     assert not close_enough(None, 0.5)
+
+
+def test_evaluate_gives_the_same_verdict_without_printing(capsys):
+    assert check_double.evaluate(lambda x: 2 * x).passed is True
+    assert check_double.evaluate(lambda x: x + 2).passed is False
+    assert check_double.evaluate(...).passed is None
+    assert "ZeroDivisionError" in check_double.evaluate(lambda x: x / 0).message
+    assert capsys.readouterr().out == ""
+
+
+def test_recording_uses_the_genuine_check_not_a_patched_one():
+    # In a process of its own: recording reloads utils.checks, which must not
+    # swap classes under the other tests of this process.
+    import subprocess
+    import sys
+
+    script = """
+import utils.checks.neurons as neurons
+from utils.checks import correct, exercise_check
+from utils.checks.recording import verdict
+neurons.check_parameter_count = exercise_check(lambda answer: correct("fake"))
+namespace = {"wrong": 40, "right": 43, "check_parameter_count": print}
+print(verdict("neurons", "check_parameter_count", "check_parameter_count(wrong)", namespace)[0])
+print(verdict("neurons", "check_parameter_count", "check_parameter_count(right)", namespace)[0])
+print(verdict("neurons", "check_parameter_count", "check_parameter_count(...)", namespace)[0])
+print(verdict("neurons", "check_parameter_count", "check_parameter_count(nothing)", namespace)[0])
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert run.stdout.split() == ["not", "yet", "passed", "not", "attempted", "error"]

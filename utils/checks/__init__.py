@@ -11,7 +11,9 @@ Each chapter has its own module of checks (``utils.checks.neurons`` for
 chapter 1, and so on). A check is a function that returns a :class:`Feedback`
 and is decorated with :func:`exercise_check`, which prints the feedback, turns
 any error raised by the learner's code into a readable "not yet", and returns
-the :class:`Feedback` so that tests can read ``feedback.passed``.
+the :class:`Feedback` so that tests can read ``feedback.passed``. Every check
+also has ``check.evaluate(...)``, the same verdict without printing: the grader
+(``utils.checks.recording``) calls it to record verdicts as data, not text.
 """
 
 from __future__ import annotations
@@ -114,25 +116,36 @@ def exercise_check(function: Callable[..., Feedback]) -> Callable[..., Feedback]
 
     @functools.wraps(function)
     def check(*args: Any, **kwargs: Any) -> Feedback:
-        if any(is_placeholder(value) for value in (*args, *kwargs.values())):
-            feedback = not_attempted(_exercise_name(function))
-        else:
-            try:
-                feedback = function(*args, **kwargs)
-            except Exception as error:  # noqa: BLE001 - learner code can raise anything
-                feedback = not_yet(
-                    f"checking your answer raised {type(error).__name__}: {error}",
-                    _where(error),
-                )
-            if not isinstance(feedback, Feedback):
-                raise TypeError(
-                    f"the check {function.__name__} must return a Feedback, "
-                    f"not {type(feedback).__name__}; this is a bug in the book."
-                )
+        feedback = _evaluate(function, args, kwargs)
         print(feedback.message)
         return feedback
 
+    def evaluate(*args: Any, **kwargs: Any) -> Feedback:
+        """The same verdict as the check, returned without printing (for graders)."""
+        return _evaluate(function, args, kwargs)
+
+    check.evaluate = evaluate
     return check
+
+
+def _evaluate(
+    function: Callable[..., Feedback], args: tuple, kwargs: dict[str, Any]
+) -> Feedback:
+    if any(is_placeholder(value) for value in (*args, *kwargs.values())):
+        return not_attempted(_exercise_name(function))
+    try:
+        feedback = function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - learner code can raise anything
+        feedback = not_yet(
+            f"checking your answer raised {type(error).__name__}: {error}",
+            _where(error),
+        )
+    if not isinstance(feedback, Feedback):
+        raise TypeError(
+            f"the check {function.__name__} must return a Feedback, "
+            f"not {type(feedback).__name__}; this is a bug in the book."
+        )
+    return feedback
 
 
 def _exercise_name(function: Callable[..., Any]) -> str:

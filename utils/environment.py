@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import sys
@@ -11,6 +12,9 @@ from typing import Any
 import numpy as np
 
 from utils.validation import require_int
+
+#: The MIME-type prefix under which myst-nb finds glued values (myst_nb.ext.glue).
+GLUE_PREFIX = "application/papermill.record/"
 
 #: Environment variables that must be set *before* TensorFlow is imported:
 #: no C++ log lines in the output cells, and no oneDNN kernels (their results
@@ -130,7 +134,8 @@ def glue(name: str, value: Any) -> Any:
     A number in a sentence is computed by a cell, never typed: the cell calls
     ``utils.glue("test_accuracy", accuracy)`` and the Markdown says
     ``{glue:text}`test_accuracy:.3f```. The built book shows the number; in
-    Jupyter or Colab, where myst-nb is not installed, this does nothing. Glue
+    Jupyter or Colab it shows nothing, and where myst-nb is not installed it
+    does nothing. Glue
     numbers (``int``, ``float``, NumPy scalars), not strings: a glued string
     would show with its quotes. Returns ``value``, so a cell can glue and use it.
     """
@@ -138,13 +143,27 @@ def glue(name: str, value: Any) -> Any:
         raise ValueError(
             f"glue needs a name made of letters, digits and underscores, got {name!r}."
         )
-    try:
-        from myst_nb import glue as myst_glue
-    except ImportError:
-        return value
     if isinstance(value, np.generic):
         value = value.item()
-    myst_glue(name, value, display=False)
+    # What myst-nb's own glue(name, value, display=False) writes: the value's
+    # display bundle under a prefix no notebook front end renders, tagged with
+    # the name. Written here because importing myst_nb costs a second or two
+    # per chapter; it is only looked up, so where it is missing this is a no-op.
+    if importlib.util.find_spec("myst_nb") is None:
+        return value
+    from IPython import get_ipython
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    if get_ipython() is None:
+        return value
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display(
+        {GLUE_PREFIX + key: data for key, data in bundle.items()},
+        raw=True,
+        metadata=metadata,
+    )
     return value
 
 

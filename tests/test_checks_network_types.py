@@ -1,14 +1,23 @@
 """The exercise checks of chapter 3 accept the solutions, reject typical wrong
 answers with a hint, and report the untouched placeholders as not attempted."""
 
-import numpy as np
-import pytest
+import os
 
-from utils.checks.network_types import (
+from utils.environment import TENSORFLOW_ENVIRONMENT
+
+# Quiet, deterministic TensorFlow, as utils.setup() sets it in the notebooks.
+os.environ.update(TENSORFLOW_ENVIRONMENT)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.checks.network_types import (  # noqa: E402
     NETWORK_TYPE_TASKS,
     check_dense_parameter_count,
     check_lstm_shapes,
     check_network_types,
+    check_rbf_layer,
     check_rbf_unit,
 )
 
@@ -32,10 +41,28 @@ def test_network_types_accepts_the_solution_and_synonyms(capsys):
         "camera_and_microphone": "Modular network",
     }
     assert check_network_types(synonyms).passed is True
+    spelled_out = {
+        "tumour_measurements": "Multilayer perceptron",
+        "skin_photos": "convolutional neural network",
+        "river_levels": "Recurrent Neural Network",
+        "camera_and_microphone": "a modular network"[2:],
+    }
+    assert check_network_types(spelled_out).passed is True
+    for name in ("ConvNet", "conv net", "CNN", "Convolutional Network"):
+        answers = {**SOLUTION_TYPES, "skin_photos": name}
+        assert check_network_types(answers).passed is True, name
 
 
-def test_network_types_solution_matches_the_task_list():
-    assert SOLUTION_TYPES == NETWORK_TYPE_TASKS
+def test_network_types_accepts_a_feedforward_network_over_the_fixed_window():
+    answers = {**SOLUTION_TYPES, "river_levels": "feed-forward network"}
+    feedback = check_network_types(answers)
+    assert feedback.passed is True
+    assert "recurrent network would be defensible" in feedback.message
+
+
+def test_network_types_solution_is_among_the_accepted_answers():
+    for task, answer in SOLUTION_TYPES.items():
+        assert answer in NETWORK_TYPE_TASKS[task]
 
 
 @pytest.mark.parametrize(
@@ -46,6 +73,8 @@ def test_network_types_solution_matches_the_task_list():
         ({"camera_and_microphone": "recurrent"}, "camera_and_microphone"),
         ({"tumour_measurements": "transformer"}, "not a type"),
         ({"tumour_measurements": 3}, "not a type"),
+        ({"river_levels": "rbf"}, "river_levels"),
+        ({"tumour_measurements": "convolutional neural network"}, "tumour"),
     ],
 )
 def test_network_types_rejects_wrong_answers(change, words, capsys):
@@ -53,6 +82,14 @@ def test_network_types_rejects_wrong_answers(change, words, capsys):
     assert feedback.passed is False
     assert words in feedback.message
     assert "Not yet" in capsys.readouterr().out
+
+
+def test_network_types_feedback_does_not_give_the_answers_away():
+    answers = dict.fromkeys(SOLUTION_TYPES, "rbf")
+    message = check_network_types(answers).message
+    assert "4 of 4" in message
+    for name in ("feedforward", "convolutional", "recurrent", "modular"):
+        assert name not in message
 
 
 def test_network_types_rejects_a_missing_key_and_a_non_dict():
@@ -75,6 +112,11 @@ def test_dense_count_accepts_the_solution():
     feedback = check_dense_parameter_count(30 * 16 + 16 + 16 * 8 + 8 + 8 * 1 + 1)
     assert feedback.passed is True
     assert "641" in feedback.message
+
+
+@pytest.mark.parametrize("answer", [641.0, np.int64(641), np.array(641.0), [641][0]])
+def test_dense_count_accepts_the_count_as_any_kind_of_number(answer):
+    assert check_dense_parameter_count(answer).passed is True
 
 
 def test_dense_count_agrees_with_keras():
@@ -103,7 +145,7 @@ def test_dense_count_agrees_with_keras():
         (30 * 16 + 16 * 8 + 8 + 30 + 16 + 8 + 1, "input layer"),
         (30 + 16 + 8 + 1, "counts units"),
         (640, "not the number"),
-        (641.0, "whole number"),
+        (641.5, "whole number"),
         ("641", "whole number"),
         (True, "whole number"),
     ],
@@ -180,6 +222,8 @@ LSTM_COUNT = 4 * (32 * (3 + 32) + 32)
 def test_lstm_accepts_the_solution_with_or_without_a_known_batch():
     assert check_lstm_shapes((8, 32), (8, 20, 32), LSTM_COUNT).passed is True
     assert check_lstm_shapes((None, 32), [None, 20, 32], 4608).passed is True
+    as_floats = ((8.0, 32.0), np.array([8, 20, 32]), np.float64(4608.0))
+    assert check_lstm_shapes(*as_floats).passed is True
 
 
 def test_lstm_count_agrees_with_keras():
@@ -212,9 +256,9 @@ def test_lstm_count_agrees_with_keras():
         (((8, 32), (8, 20, 32), 4 * (32 * 3 + 32)), "recurrent weights"),
         (((8, 32), (8, 20, 32), 20 * LSTM_COUNT), "per time step"),
         (((8, 32), (8, 20, 32), 4000), "not the number"),
-        (((8, 32), (8, 20, 32), 4608.0), "whole number"),
+        (((8, 32), (8, 20, 32), 4608.5), "whole number"),
         (("8, 32", (8, 20, 32), LSTM_COUNT), "tuple"),
-        (((8.0, 32.0), (8, 20, 32), LSTM_COUNT), "tuple"),
+        (((8.5, 32), (8, 20, 32), LSTM_COUNT), "tuple"),
     ],
 )
 def test_lstm_rejects_typical_slips(answer, words):
@@ -226,3 +270,121 @@ def test_lstm_rejects_typical_slips(answer, words):
 def test_lstm_placeholders_are_not_attempted():
     assert check_lstm_shapes(..., ..., ...).passed is None
     assert check_lstm_shapes((8, ...), (8, 20, 32), 4608).passed is None
+
+
+# ---------------------------------------------------------------- RBF layer
+
+
+class SolutionRBF(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.centres = self.add_weight(
+            shape=(self.units, input_shape[-1]),
+            initializer=keras.initializers.RandomUniform(-1.0, 1.0),
+            trainable=True,
+            name="centres",
+        )
+        self.widths = self.add_weight(
+            shape=(self.units,), initializer="ones", trainable=True, name="widths"
+        )
+
+    def squared_distances(self, inputs):
+        differences = keras.ops.expand_dims(inputs, axis=-2) - self.centres
+        return keras.ops.sum(keras.ops.square(differences), axis=-1)
+
+    def call(self, inputs):
+        squared = self.squared_distances(inputs)
+        return keras.ops.exp(-squared / (2.0 * keras.ops.square(self.widths)))
+
+
+class WithATransposedLayout(SolutionRBF):
+    """Right, computed another way: (batch, features, units), summed on axis 1."""
+
+    def call(self, inputs):
+        differences = inputs[:, :, None] - keras.ops.transpose(self.centres)[None]
+        squared = keras.ops.sum(differences**2, axis=1)
+        return keras.ops.exp(-0.5 * squared / self.widths**2)
+
+
+class NoSquare(SolutionRBF):
+    def call(self, inputs):
+        differences = keras.ops.expand_dims(inputs, axis=-2) - self.centres
+        return keras.ops.exp(
+            -keras.ops.sum(differences, axis=-1) / (2 * self.widths**2)
+        )
+
+
+class WrongAxis(SolutionRBF):
+    def call(self, inputs):
+        differences = keras.ops.expand_dims(inputs, axis=-2) - self.centres
+        squared = keras.ops.sum(keras.ops.square(differences), axis=1)
+        return keras.ops.exp(-squared)
+
+
+class MissingExp(SolutionRBF):
+    def call(self, inputs):
+        return -self.squared_distances(inputs) / (2.0 * keras.ops.square(self.widths))
+
+
+class MissingTwo(SolutionRBF):
+    def call(self, inputs):
+        return keras.ops.exp(-self.squared_distances(inputs) / self.widths**2)
+
+
+class FixedCentres(SolutionRBF):
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.centres.trainable = False
+
+
+class HardCodedFeatures(SolutionRBF):
+    def build(self, input_shape):
+        self.centres = self.add_weight(shape=(self.units, 3), name="centres")
+        self.widths = self.add_weight(shape=(self.units,), name="widths")
+
+
+class Template(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.centres = ...
+        self.widths = ...
+
+    def call(self, inputs):
+        return ...
+
+
+def test_rbf_layer_accepts_the_solution_and_another_right_layout(capsys):
+    assert check_rbf_layer(SolutionRBF).passed is True
+    assert "Correct" in capsys.readouterr().out
+    assert check_rbf_layer(WithATransposedLayout).passed is True
+
+
+@pytest.mark.parametrize(
+    ("wrong", "words"),
+    [
+        (NoSquare, "without being squared"),
+        (WrongAxis, "last axis"),
+        (MissingExp, "exp is missing"),
+        (MissingTwo, "the 2 is missing"),
+        (FixedCentres, "not a trainable weight"),
+        (HardCodedFeatures, "input_shape[-1]"),
+        (SolutionRBF(3), "class"),
+        (np.exp, "class"),
+    ],
+)
+def test_rbf_layer_rejects_typical_wrong_layers(wrong, words, capsys):
+    feedback = check_rbf_layer(wrong)
+    assert feedback.passed is False
+    assert words in feedback.message
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_rbf_layer_template_is_not_attempted():
+    assert check_rbf_layer(Template).passed is None
+    assert check_rbf_layer(...).passed is None

@@ -1,13 +1,12 @@
 """Self-checking exercises of chapter 3, "Types of neural networks".
 
 Each check prints "✅ Correct", "❌ Not yet" (with a hint) or "✏️ Not attempted
-yet", and never shows a traceback for a wrong answer. None of them needs
-TensorFlow.
+yet", and never shows a traceback for a wrong answer. Only
+:func:`check_rbf_layer` needs Keras (it imports it when called).
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,11 +14,15 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_array,
+    as_number,
+    as_words,
     close_enough,
     correct,
     exercise_check,
     not_attempted,
     not_yet,
+    whole_number,
 )
 
 __all__ = [
@@ -29,56 +32,50 @@ __all__ = [
     "check_dense_parameter_count",
     "check_lstm_shapes",
     "check_network_types",
+    "check_rbf_layer",
     "check_rbf_unit",
 ]
 
-#: The tasks of the exercise "Which type of network?" and the expected type.
+#: The tasks of the exercise "Which type of network?" and the types that fit
+#: each. A fixed 48-hour window is a fixed-length vector as well as a
+#: sequence, so a feedforward network over the window is as defensible as a
+#: recurrent one (on sunspots, a linear model over a window does as well as
+#: the recurrent networks).
 NETWORK_TYPE_TASKS = {
-    "tumour_measurements": "feedforward",
-    "skin_photos": "convolutional",
-    "river_levels": "recurrent",
-    "camera_and_microphone": "modular",
+    "tumour_measurements": ("feedforward",),
+    "skin_photos": ("convolutional",),
+    "river_levels": ("recurrent", "feedforward"),
+    "camera_and_microphone": ("modular",),
 }
 
-#: Other names a learner may use for each type.
-_TYPE_SYNONYMS = {
+#: Accepted spellings of each type, as read by utils.checks.as_words, after a
+#: trailing "network", "neural network" or "net" is dropped.
+_TYPE_NAMES = {
     "feedforward": {
         "feedforward",
-        "feed-forward",
         "feed forward",
         "mlp",
         "multilayer perceptron",
+        "multi layer perceptron",
         "dense",
         "fully connected",
     },
     "convolutional": {"convolutional", "cnn", "convnet", "conv", "convolution"},
-    "recurrent": {"recurrent", "rnn", "lstm", "simplernn", "gru"},
-    "modular": {"modular", "modules", "mixture of experts"},
+    "recurrent": {"recurrent", "rnn", "lstm", "simplernn", "simple rnn", "gru"},
+    "modular": {"modular", "mixture of experts"},
     "rbf": {"rbf", "radial basis function", "radial basis", "radial"},
 }
 
-_WHY = {
-    "tumour_measurements": "a fixed list of numbers with no order in space or time",
-    "skin_photos": "images: the same pattern can appear anywhere on the grid",
-    "river_levels": "a sequence: each reading depends on the ones before it",
-    "camera_and_microphone": (
-        "two separate groups of inputs, each with its own sub-task, then combined"
-    ),
-}
-
-#: Layer sizes (input first) of the network in "Count the parameters".
-DENSE_EXERCISE_LAYER_SIZES = (30, 16, 8, 1)
-
-#: The set-up of the exercise "Shapes of an LSTM layer".
-LSTM_EXERCISE = {"batch_size": 8, "time_steps": 20, "features": 3, "units": 32}
-
 
 def _type_name(answer: Any) -> str | None:
-    if not isinstance(answer, str):
+    words = as_words(answer)
+    if words is None:
         return None
-    cleaned = answer.strip().lower().replace("_", " ")
-    for name, synonyms in _TYPE_SYNONYMS.items():
-        if cleaned in synonyms or cleaned.removesuffix(" network") in synonyms:
+    for ending in (" neural networks", " neural network", " networks", " network"):
+        words = words.removesuffix(ending)
+    words = words.removesuffix(" net") if words != "conv net" else "convnet"
+    for name, spellings in _TYPE_NAMES.items():
+        if words in spellings:
             return name
     return None
 
@@ -87,9 +84,9 @@ def _type_name(answer: Any) -> str | None:
 def check_network_types(answers: Mapping[str, str]) -> Feedback:
     """Exercise "Which type of network?": match each task to a network type.
 
-    ``answers`` maps each key of :data:`NETWORK_TYPE_TASKS` to one of
-    ``"feedforward"``, ``"convolutional"``, ``"recurrent"``, ``"modular"`` or
-    ``"rbf"``. Chapter 3, section "Which type for which job?".
+    ``answers`` maps each key of :data:`NETWORK_TYPE_TASKS` to a type's name,
+    spelled as the learner likes ("CNN", "convolutional neural network", ...).
+    Chapter 3, section "Which type for which job?".
     """
     if not isinstance(answers, Mapping):
         return not_yet(
@@ -111,21 +108,33 @@ def check_network_types(answers: Mapping[str, str]) -> Feedback:
         )
     wrong = [
         task
-        for task, expected in NETWORK_TYPE_TASKS.items()
-        if _type_name(answers[task]) != expected
+        for task, fitting in NETWORK_TYPE_TASKS.items()
+        if _type_name(answers[task]) not in fitting
     ]
     if wrong:
-        task = wrong[0]
         return not_yet(
-            f"{len(wrong)} of {len(NETWORK_TYPE_TASKS)} answers are off, for example "
-            f"{task!r}.",
-            f"look at the shape of that task's input: {_WHY[task]}.",
+            f"{len(wrong)} of {len(NETWORK_TYPE_TASKS)} answers do not fit their "
+            f"task yet, for example {wrong[0]!r}.",
+            "ask what structure that task's input has, and which type of network "
+            "builds that structure in.",
         )
+    river = _type_name(answers["river_levels"])
+    other = "a recurrent network" if river == "feedforward" else "a feedforward one"
     return correct(
         "Each type builds in an assumption about its input: no structure "
-        "(feedforward), a grid (convolutional), an order in time (recurrent), "
-        "separate groups (modular)."
+        "(feedforward), a grid (convolutional), separate groups (modular). The "
+        f"river's fixed 48-hour window fits {river} as you said, and {other} "
+        "would be defensible too: a fixed window is a vector of 48 numbers as "
+        "well as a sequence. A recurrent network earns its place when the "
+        "sequences vary in length or the history that matters is long."
     )
+
+
+#: Layer sizes (input first) of the network in "Count the parameters".
+DENSE_EXERCISE_LAYER_SIZES = (30, 16, 8, 1)
+
+#: The set-up of the exercise "Shapes of an LSTM layer".
+LSTM_EXERCISE = {"batch_size": 8, "time_steps": 20, "features": 3, "units": 32}
 
 
 def _dense_counts(sizes):
@@ -140,13 +149,13 @@ def check_dense_parameter_count(num_parameters: int) -> Feedback:
 
     Chapter 3, section "Feedforward networks".
     """
-    if isinstance(num_parameters, bool) or not isinstance(
-        num_parameters, numbers.Integral
-    ):
+    count = whole_number(num_parameters)
+    if count is None:
         return not_yet(
             f"num_parameters must be a whole number, not {num_parameters!r}.",
-            "write the count as an integer, or as a sum such as 30 * 16 + 16 + ...",
+            "write the count as a number, or as a sum such as 30 * 16 + 16 + ...",
         )
+    num_parameters = count
     weights, biases = _dense_counts(DENSE_EXERCISE_LAYER_SIZES)
     expected = weights + biases
     if num_parameters == expected:
@@ -236,29 +245,26 @@ def check_rbf_unit(rbf_unit: Callable) -> Feedback:
                     "rbf_unit returned None.", "end the function with return ..."
                 )
             return not_attempted("the exercise 'rbf unit'")
-        result_array = np.asarray(result, dtype=float)
-        if result_array.size != 1:
+        value = as_number(result)
+        if value is None:
+            values = as_array(result)
+            size = "not a number" if values is None else f"{values.size} numbers"
             return not_yet(
-                f"for x = {x} the function returned {result_array.size} numbers "
-                "instead of one.",
+                f"for x = {x} the function returned {size} instead of one.",
                 "sum the squared differences over the coordinates before exp.",
             )
         expected = _reference_rbf_unit(x, centre, width)
-        if not close_enough(result_array.item(), expected):
+        if not close_enough(value, expected):
             for slip, hint in _RBF_SLIPS:
-                if close_enough(
-                    result_array.item(),
-                    slip(np.array(x), np.array(centre), width),
-                ):
+                if close_enough(value, slip(np.array(x), np.array(centre), width)):
                     return not_yet(
                         f"for x = {x}, centre = {centre}, width = {width} your "
-                        f"function gives {result_array.item():.4f}, not "
-                        f"{expected:.4f}.",
+                        f"function gives {value:.4f}, not {expected:.4f}.",
                         hint,
                     )
             return not_yet(
                 f"for x = {x}, centre = {centre}, width = {width} your function "
-                f"gives {result_array.item():.4f}, not {expected:.4f}.",
+                f"gives {value:.4f}, not {expected:.4f}.",
                 "compute exp(-(squared distance) / (2 * width**2)).",
             )
     return correct(
@@ -268,15 +274,17 @@ def check_rbf_unit(rbf_unit: Callable) -> Feedback:
 
 
 def _as_shape(value: Any) -> tuple | None:
-    if not isinstance(value, tuple | list):
+    """A shape as a tuple of ints (``None`` allowed, as Keras prints the batch)."""
+    if not isinstance(value, tuple | list | np.ndarray):
         return None
-    if not all(
-        item is None
-        or (isinstance(item, numbers.Integral) and not isinstance(item, bool))
-        for item in value
+    sizes = tuple(None if item is None else whole_number(item) for item in value)
+    if any(
+        size is None
+        for size, item in zip(sizes, value, strict=True)
+        if item is not None
     ):
         return None
-    return tuple(value)
+    return sizes
 
 
 def _same_shape(given: tuple, expected: tuple) -> bool:
@@ -330,13 +338,13 @@ def check_lstm_shapes(
             "one output vector per sequence and per time step: "
             "(batch, time steps, units).",
         )
-    if isinstance(num_parameters, bool) or not isinstance(
-        num_parameters, numbers.Integral
-    ):
+    count = whole_number(num_parameters)
+    if count is None:
         return not_yet(
             f"num_parameters must be a whole number, not {num_parameters!r}.",
-            "write the count as an integer or an arithmetic expression.",
+            "write the count as a number or an arithmetic expression.",
         )
+    num_parameters = count
     one_gate = units * (features + units) + units
     if num_parameters == expected_count:
         return correct(
@@ -367,4 +375,135 @@ def check_lstm_shapes(
         f"{num_parameters} is not the number of parameters.",
         "each of the 4 gates is a dense layer from (features + units) inputs to "
         "units outputs.",
+    )
+
+
+def _squared_distances(X, centres):
+    return ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
+
+
+def _reference_rbf_layer(X, centres, widths):
+    return np.exp(-_squared_distances(X, centres) / (2.0 * widths**2))
+
+
+#: Typical wrong layers, each reproduced in NumPy, with what is wrong.
+_RBF_LAYER_SLIPS = (
+    (
+        lambda X, c, s: np.exp(-(X[:, None, :] - c[None]).sum(axis=-1) / (2 * s**2)),
+        "the differences x - c are summed without being squared.",
+    ),
+    (
+        lambda X, c, s: np.exp(-np.sqrt(_squared_distances(X, c)) / (2 * s**2)),
+        "your layer uses the distance ||x - c||, not its square.",
+    ),
+    (
+        lambda X, c, s: -_squared_distances(X, c) / (2 * s**2),
+        "the output is -||x - c||^2 / (2 width^2): the exp is missing.",
+    ),
+    (
+        lambda X, c, s: np.exp(-_squared_distances(X, c) / s**2),
+        "the denominator is 2 * width**2: the 2 is missing.",
+    ),
+    (
+        lambda X, c, s: np.exp(-_squared_distances(X, c) / (2 * s)),
+        "the widths are not squared in the denominator.",
+    ),
+)
+
+#: (units, input features, batch size) on which check_rbf_layer tries the layer.
+_RBF_LAYER_CASES = ((5, 3, 7), (2, 1, 4))
+
+
+def _layer_weight(layer, name: str, shape: tuple[int, ...]):
+    """The layer's weight ``name`` and a problem (None if it looks right)."""
+    weight = getattr(layer, name, None)
+    if weight is None:
+        return weight, f"the layer has no self.{name}; create it in build()."
+    values = as_array(weight)
+    if values is None or values.shape != shape:
+        found = "not an array" if values is None else f"shape {values.shape}"
+        return weight, f"self.{name} has {found}, but it should have shape {shape}."
+    if not getattr(weight, "trainable", False) or not hasattr(weight, "assign"):
+        return weight, (
+            f"self.{name} is not a trainable weight; create it with "
+            "self.add_weight(..., trainable=True)."
+        )
+    return weight, None
+
+
+@exercise_check
+def check_rbf_layer(layer_class: type) -> Feedback:
+    """Exercise "An RBF layer that learns its centres": a custom Keras layer.
+
+    ``layer_class(units)`` must create, in ``build``, trainable weights
+    ``self.centres`` of shape ``(units, features)`` and ``self.widths`` of
+    shape ``(units,)``, and return ``exp(-||x - c_j||^2 / (2 width_j^2))`` for
+    every input row and unit. The check gives the layer its own centres,
+    widths and inputs, and compares with NumPy. Chapter 3, section "Radial
+    basis function networks".
+    """
+    import keras
+
+    if not (
+        isinstance(layer_class, type) and issubclass(layer_class, keras.layers.Layer)
+    ):
+        return not_yet(
+            f"LearnedRBF must be a class derived from keras.layers.Layer, not "
+            f"{type(layer_class).__name__}.",
+            "define it with class LearnedRBF(keras.layers.Layer): and pass the "
+            "class itself, not a layer made from it.",
+        )
+    rng = np.random.default_rng(2024)
+    for units, features, batch in _RBF_LAYER_CASES:
+        layer = layer_class(units)
+        layer.build((None, features))
+        if getattr(layer, "centres", None) is Ellipsis or (
+            getattr(layer, "widths", None) is Ellipsis
+        ):
+            return not_attempted("the exercise 'rbf layer'")
+        for name, shape in (("centres", (units, features)), ("widths", (units,))):
+            _, problem = _layer_weight(layer, name, shape)
+            if problem:
+                return not_yet(
+                    f"with {units} units and inputs of {features} feature(s), "
+                    f"{problem}",
+                    "use input_shape[-1] for the number of features.",
+                )
+        centres = rng.uniform(-1.0, 1.0, size=(units, features))
+        widths = rng.uniform(0.5, 1.5, size=units)
+        X = rng.normal(size=(batch, features))
+        layer.centres.assign(centres.astype("float32"))
+        layer.widths.assign(widths.astype("float32"))
+        result = layer.call(keras.ops.convert_to_tensor(X.astype("float32")))
+        if result is Ellipsis:
+            return not_attempted("the exercise 'rbf layer'")
+        if result is None:
+            return not_yet("call() returned None.", "end call() with return ...")
+        output = as_array(layer(X.astype("float32")))
+        if output is None or output.shape != (batch, units):
+            found = "not an array" if output is None else f"shape {output.shape}"
+            return not_yet(
+                f"for {batch} inputs and {units} units the output has {found}, "
+                f"not ({batch}, {units}).",
+                "one number per input row and per unit: sum the squared "
+                "differences over the features, the last axis of x - c.",
+            )
+        expected = _reference_rbf_layer(X, centres, widths)
+        if not close_enough(output, expected, rtol=1e-4, atol=1e-6):
+            for slip, hint in _RBF_LAYER_SLIPS:
+                if close_enough(output, slip(X, centres, widths), rtol=1e-4, atol=1e-6):
+                    return not_yet(
+                        "your layer's output differs from the Gaussian RBF formula.",
+                        hint,
+                    )
+            return not_yet(
+                "your layer's output differs from the Gaussian RBF formula, for "
+                f"{units} units and inputs of {features} feature(s).",
+                "compute exp(-||x - c_j||^2 / (2 * width_j**2)) for every input "
+                "row x and unit j.",
+            )
+    return correct(
+        "On inputs and centres it had not seen, your layer gives exactly "
+        "exp(-||x - c||^2 / (2 width^2)), and its centres and widths are weights "
+        "that fit() can move."
     )

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from utils.checks.applications import (
+    check_diagnostic_rates,
     check_karate_jaccard,
     check_new_intent,
-    check_precision_at_k,
-    check_screening_rates,
+    check_recall_at_k,
 )
 
 # --- Jaccard of members 0 and 33 (4 shared friends, 29 in the union) -------------
 
 
-@pytest.mark.parametrize("answer", [4 / 29, 0.138, 0.1379])
+@pytest.mark.parametrize(
+    "answer",
+    [4 / 29, 0.138, 0.1379, np.float32(4 / 29), np.array(4 / 29), np.array([4 / 29])],
+)
 def test_jaccard_accepts_the_solution(answer):
     assert check_karate_jaccard(answer).passed
 
@@ -23,6 +27,8 @@ def test_jaccard_accepts_the_solution(answer):
     ("answer", "clue"),
     [
         (4, "number of common friends"),
+        (np.int64(4), "number of common friends"),
+        (4.0, "number of common friends"),
         (4 / 33, "counts the shared friends twice"),
         (4 / 16, "only one of the two"),
         (4 / 17, "only one of the two"),
@@ -31,6 +37,8 @@ def test_jaccard_accepts_the_solution(answer):
         (0.5, "not the Jaccard coefficient"),
         ("0.138", "one number"),
         ([0.1, 0.2], "one number"),
+        (np.array([0.1, 0.2]), "one number"),
+        (float("inf"), "not a finite number"),
     ],
 )
 def test_jaccard_rejects_typical_mistakes(answer, clue):
@@ -43,68 +51,85 @@ def test_jaccard_placeholder():
     assert check_karate_jaccard(...).passed is None
 
 
-# --- precision at k ----------------------------------------------------------------------
+# --- recall at k ---------------------------------------------------------------------------
 
 
 def solution(ranked, relevant, k):
     relevant = set(relevant)
-    return sum(item in relevant for item in ranked[:k]) / k
+    return sum(item in relevant for item in ranked[:k]) / len(relevant)
 
 
-def test_precision_accepts_the_solution():
-    assert check_precision_at_k(solution).passed
+@pytest.mark.parametrize(
+    "function",
+    [
+        solution,
+        lambda ranked, relevant, k: np.float64(solution(ranked, relevant, k)),
+        lambda ranked, relevant, k: np.array([solution(ranked, relevant, k)]),
+        lambda ranked, relevant, k: (
+            np.isin(ranked[:k], relevant).sum() / len(relevant)
+            if not isinstance(ranked[0], tuple)
+            else solution(ranked, relevant, k)
+        ),
+    ],
+)
+def test_recall_accepts_the_solution(function):
+    assert check_recall_at_k(function).passed
 
 
 @pytest.mark.parametrize(
     ("function", "clue"),
     [
         (
-            lambda ranked, relevant, k: (
-                sum(x in relevant for x in ranked[:k]) / len(relevant)
-            ),
-            "recall",
-        ),
-        (
-            lambda ranked, relevant, k: (
-                sum(x in relevant for x in ranked[:k]) / len(ranked)
-            ),
-            "whole ranked list",
+            lambda ranked, relevant, k: sum(x in relevant for x in ranked[:k]) / k,
+            "precision at k",
         ),
         (
             lambda ranked, relevant, k: sum(x in relevant for x in ranked[:k]),
             "number of hits",
         ),
         (
-            lambda ranked, relevant, k: sum(x in relevant for x in ranked[: k + 1]) / k,
-            "k + 1",
+            lambda ranked, relevant, k: (
+                sum(x in relevant for x in ranked) / len(relevant)
+            ),
+            "whole",
         ),
-        (lambda ranked, relevant, k: 0.5, "instead of"),
+        (lambda ranked, relevant, k: 0.42, "instead of"),
         (lambda ranked, relevant, k: "half", "one number"),
+        (lambda ranked, relevant, k: [0.5, 0.5], "one number"),
         (lambda ranked, relevant, k: 1 / 0, "ZeroDivisionError"),
         (solution(["a"], ["a"], 1), "pass the function itself"),
     ],
 )
-def test_precision_rejects_typical_mistakes(function, clue):
-    feedback = check_precision_at_k(function)
+def test_recall_rejects_typical_mistakes(function, clue):
+    feedback = check_recall_at_k(function)
     assert feedback.passed is False
     assert clue in feedback.message
 
 
-def test_precision_placeholder():
+def test_recall_placeholder():
     def untouched(ranked, relevant, k):
         ...
         return ...
 
-    assert check_precision_at_k(untouched).passed is None
-    assert check_precision_at_k(...).passed is None
+    assert check_recall_at_k(untouched).passed is None
+    assert check_recall_at_k(...).passed is None
 
 
 # --- sensitivity and specificity of [[85, 15], [4, 36]] ------------------------------------
 
 
-@pytest.mark.parametrize("answer", [(36 / 40, 85 / 100), (0.9, 0.85), (0.90, 0.851)])
-def test_screening_accepts_the_solution(answer):
-    assert check_screening_rates(*answer).passed
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (36 / 40, 85 / 100),
+        (0.9, 0.85),
+        (0.90, 0.851),
+        (np.float64(0.9), np.array(0.85)),
+        (np.array([0.9]), np.float32(0.85)),
+    ],
+)
+def test_diagnostic_accepts_the_solution(answer):
+    assert check_diagnostic_rates(*answer).passed
 
 
 @pytest.mark.parametrize(
@@ -116,20 +141,23 @@ def test_screening_accepts_the_solution(answer):
         ((121 / 140, 0.85), "accuracy"),
         ((0.9, 0.15), "false positive rate"),
         ((0.1, 0.85), "false negative rate"),
+        ((90, 85), "percentage"),
         ((0.5, 0.85), "sensitivity (0.500) is not right"),
-        ((0.9, float("nan")), "divide by zero"),
+        ((0.9, float("nan")), "one number"),
         (("0.9", 0.85), "one number"),
+        ((np.array([0.9, 0.85]), 0.85), "one number"),
+        ((36, 0.85), "not right"),
     ],
 )
-def test_screening_rejects_typical_mistakes(answer, clue):
-    feedback = check_screening_rates(*answer)
+def test_diagnostic_rejects_typical_mistakes(answer, clue):
+    feedback = check_diagnostic_rates(*answer)
     assert feedback.passed is False
     assert clue in feedback.message
 
 
-def test_screening_placeholder():
-    assert check_screening_rates(..., ...).passed is None
-    assert check_screening_rates(0.9, ...).passed is None
+def test_diagnostic_placeholder():
+    assert check_diagnostic_rates(..., ...).passed is None
+    assert check_diagnostic_rates(0.9, ...).passed is None
 
 
 # --- a new intent --------------------------------------------------------------------------------
@@ -139,10 +167,32 @@ GOOD_REQUESTS = [
     "switch off the lamp in the bedroom",
     "dim the lights in the living room",
     "lights off please",
-    "it's too dark in here",
-    "make the kitchen brighter",
+    "it's too dark in here, more light",
+    "make the kitchen lamp brighter",
     "can you turn off all the lights",
     "set the hallway lamp to half brightness",
+]
+
+OFF_TOPIC = [
+    "what's the weather like in Rome",
+    "play something by Nina Simone",
+    "set an alarm for nine",
+    "call my sister please",
+    "add bread to the list",
+    "how do I get to the zoo",
+    "remind me to feed the cat",
+    "start a timer for twenty minutes",
+]
+
+NONSENSE = [
+    "blorp the zibble lamp",
+    "flim flam light",
+    "qwerty asdf dim",
+    "xyzzy plugh bright",
+    "lorem ipsum dark",
+    "glarb frobnicate lights",
+    "snork wibble lamp",
+    "zog zog bulb",
 ]
 
 
@@ -158,6 +208,9 @@ def test_new_intent_accepts_the_solution():
         (GOOD_REQUESTS + ["Turn the lights ON!"], "more than once"),
         (GOOD_REQUESTS + ["lights"], "fewer than two words"),
         (GOOD_REQUESTS + ["call mum"], "already in the corpus"),
+        (OFF_TOPIC, "does not mention a light"),
+        (GOOD_REQUESTS[:6] + OFF_TOPIC[:2], "does not mention a light"),
+        (NONSENSE, "not words the check knows"),
         ([f"turn the lights to level {n}" for n in range(8)], "contain the word"),
         (
             [
@@ -166,6 +219,20 @@ def test_new_intent_accepts_the_solution():
             ]
             + ["too dark"],
             "contain the word",
+        ),
+        (
+            # About light, but in the words of other intents: not one intent.
+            [
+                "play some jazz by lamp light",
+                "call mum when it gets dark",
+                "set an alarm for when it is bright",
+                "remind me to buy a bulb",
+                "weather in Paris is it bright",
+                "navigate to the lamp shop",
+                "put bulbs on the shopping list",
+                "start a timer and dim nothing",
+            ],
+            "recognises only",
         ),
         ("turn the lights on", "give a list"),
         (GOOD_REQUESTS[:7] + [8], "must be a string"),

@@ -1,36 +1,21 @@
-"""The intent-classification application of chapter 8, "Applications".
+"""The book's own corpus of typed requests to a personal assistant (chapter 8).
 
-The book's own small corpus of typed requests to a personal assistant
-(:data:`INTENT_TEMPLATES`, filled from :data:`SLOT_VALUES` by
-:func:`intent_corpus`), folds that keep every phrasing template on one side of
-a split (:func:`group_folds`), the tokeniser Keras's ``TextVectorization``
-uses by default (:func:`tokenize`), and a keyword baseline
-(:class:`KeywordIntentBaseline`). The corpus is written for this book and
-licensed CC BY 4.0 with its text.
+Eight intents, eight phrasing templates each (:data:`INTENT_TEMPLATES`), whose
+slots are filled from :data:`SLOT_VALUES` by :func:`intent_corpus`. Written
+for this book and licensed CC BY 4.0 with its text. The classifiers, the
+keyword baseline and the splits are on the page of chapter 8, section
+"Personal assistants".
 """
 
 from __future__ import annotations
 
-import numbers
 import re
-import string
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from utils.validation import describe, require_int
+from utils.validation import require_int
 
-__all__ = [
-    "INTENT_NAMES",
-    "INTENT_TEMPLATES",
-    "SLOT_VALUES",
-    "KeywordIntentBaseline",
-    "group_folds",
-    "intent_corpus",
-    "tokenize",
-]
+__all__ = ["INTENT_NAMES", "INTENT_TEMPLATES", "SLOT_VALUES", "intent_corpus"]
 
 
 # ---------------------------------------------------------------------------
@@ -156,13 +141,24 @@ _SLOT = re.compile(r"\{(\w+)\}")
 
 
 def intent_corpus(
-    phrasings_per_template: int = 3, *, seed: int = 0
-) -> tuple[list[str], np.ndarray, np.ndarray]:
+    phrasings_per_template: int = 3, *, seed: int = 0, mask: str | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
     """The book's own labelled corpus of short typed requests.
 
     Every template of :data:`INTENT_TEMPLATES` is filled ``phrasings_per_template``
     times with different slot values (chosen with ``seed``). With the defaults:
-    8 intents x 8 templates x 3 = 192 phrasings.
+    8 intents x 8 templates x 3 = 192 requests.
+
+    Parameters
+    ----------
+    phrasings_per_template:
+        How many times each template is filled (1 to 4).
+    seed:
+        Seed of the choice of slot values.
+    mask:
+        If given, every slot is filled with this word instead of its value
+        (``"slot"`` turns "call mum" into "call slot"), the same requests
+        otherwise: what is left is the phrasing alone.
 
     Returns
     -------
@@ -170,174 +166,36 @@ def intent_corpus(
     labels : ndarray of int
         Index into :data:`INTENT_NAMES`.
     templates : ndarray of int
-        Which template each phrasing came from (0, 1, ... over the whole
-        corpus), for splitting by template with :func:`group_folds`.
-
-    Licence: written for this book, CC BY 4.0 like its text. Chapter 8,
-    section "Personal assistants".
+        Which template each request came from (0 to 63), for splitting by template.
+    slot_texts : list of str
+        The slot values of each request, joined by spaces ("" if it has none).
     """
     phrasings_per_template = require_int(
         phrasings_per_template, "phrasings_per_template", minimum=1, maximum=4
     )
     seed = require_int(seed, "seed", minimum=0)
+    if mask is not None and not isinstance(mask, str):
+        raise TypeError(f"mask must be a word (a string) or None, not {mask!r}.")
     rng = np.random.default_rng(seed)
-    texts, labels, templates = [], [], []
+    texts, labels, templates, slot_texts = [], [], [], []
     template_id = 0
     for label, name in enumerate(INTENT_NAMES):
         for template in INTENT_TEMPLATES[name]:
-            slots = _SLOT.findall(template)
-            # A separate shuffled order per slot, so the fillings differ. Slots
-            # in order of appearance (not a set, whose order changes between
-            # Python processes), so that the corpus is the same every time.
+            # Slots in order of appearance (not a set, whose order changes
+            # between processes), each with its own shuffled order of values.
             orders = {
                 slot: rng.permutation(len(SLOT_VALUES[slot]))
-                for slot in dict.fromkeys(slots)
+                for slot in dict.fromkeys(_SLOT.findall(template))
             }
             for i in range(phrasings_per_template):
                 filled = {
                     slot: SLOT_VALUES[slot][order[i % len(order)]]
                     for slot, order in orders.items()
                 }
-                texts.append(template.format(**filled))
+                shown = filled if mask is None else dict.fromkeys(filled, mask)
+                texts.append(template.format(**shown))
+                slot_texts.append(" ".join(filled.values()))
                 labels.append(label)
                 templates.append(template_id)
             template_id += 1
-    return texts, np.array(labels), np.array(templates)
-
-
-def group_folds(labels, groups, *, n_folds: int = 4, seed: int = 0) -> np.ndarray:
-    """Cross-validation folds that keep whole groups (templates) together.
-
-    Within each class, the groups are shuffled and dealt out to the folds in
-    turn, so every fold tests a few groups of every class. Use
-    ``folds == f`` as the test mask of fold ``f``. A test phrasing then never
-    differs from a training phrasing only by its slot value, so the test
-    measures how well a model handles *new ways of asking*.
-
-    Parameters
-    ----------
-    labels, groups:
-        One class label and one group id (for example the template) per row.
-    n_folds:
-        Number of folds; each class needs at least this many groups.
-    seed:
-        Seed of the shuffle.
-
-    Returns
-    -------
-    ndarray of int
-        The fold (0 to ``n_folds - 1``) of each row.
-
-    Chapter 8, section "Personal assistants".
-    """
-    labels = np.asarray(labels)
-    groups = np.asarray(groups)
-    if labels.ndim != 1 or labels.shape != groups.shape:
-        raise ValueError(
-            f"labels and groups must be 1-D and of the same length, but have shapes "
-            f"{labels.shape} and {groups.shape}."
-        )
-    n_folds = require_int(n_folds, "n_folds", minimum=2)
-    seed = require_int(seed, "seed", minimum=0)
-    rng = np.random.default_rng(seed)
-    folds = np.full(len(labels), -1)
-    for label in np.unique(labels):
-        class_groups = np.unique(groups[labels == label])
-        if len(class_groups) < n_folds:
-            raise ValueError(
-                f"class {label} has only {len(class_groups)} groups, fewer than "
-                f"n_folds={n_folds}; every fold needs a group of every class."
-            )
-        for position, group in enumerate(rng.permutation(class_groups)):
-            in_group = (groups == group) & (labels == label)
-            if (groups == group).sum() != in_group.sum():
-                raise ValueError(
-                    f"group {group} holds rows of more than one class; "
-                    "give every group a single class."
-                )
-            folds[in_group] = position % n_folds
-    return folds
-
-
-_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case, strip ASCII punctuation, split on white space.
-
-    The same standardisation as ``keras.layers.TextVectorization``'s default
-    (``"lower_and_strip_punctuation"`` then ``"whitespace"``): "What's the
-    weather?" becomes ``["whats", "the", "weather"]``. Chapter 8, section
-    "Personal assistants".
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a string, but got {describe(text)}.")
-    return _PUNCTUATION.sub("", text.lower()).split()
-
-
-class KeywordIntentBaseline:
-    """Guess an intent by letting each known word vote for the intents it came with.
-
-    A word seen ``n`` times in training, ``c`` of them in intent ``i``, gives
-    intent ``i`` a vote of ``c / n``; the intent with most votes wins (a tie
-    goes to the intent listed first; a sentence with no known word goes to the
-    most frequent training intent).
-    No neural network, no word order: the simple baseline of chapter 8,
-    section "Personal assistants".
-    """
-
-    def __init__(self) -> None:
-        self.word_votes: dict[str, np.ndarray] = {}
-        self.majority: int | None = None
-        self.n_classes = 0
-
-    def fit(self, texts: Sequence[str], labels) -> KeywordIntentBaseline:
-        """Count which intents each word of ``texts`` appears with."""
-        texts = _as_texts(texts)
-        labels = np.asarray(labels)
-        if labels.shape != (len(texts),) or not all(
-            isinstance(label, numbers.Integral) for label in labels.tolist()
-        ):
-            raise ValueError(
-                f"labels must be one whole number per text ({len(texts)}), but got "
-                f"{describe(labels)}."
-            )
-        self.n_classes = int(labels.max()) + 1
-        counts: defaultdict[str, np.ndarray] = defaultdict(
-            lambda: np.zeros(self.n_classes)
-        )
-        for text, label in zip(texts, labels, strict=True):
-            for word in dict.fromkeys(tokenize(text)):
-                counts[word][label] += 1
-        self.word_votes = {word: row / row.sum() for word, row in counts.items()}
-        self.majority = Counter(labels.tolist()).most_common(1)[0][0]
-        return self
-
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """The intent with the most votes for each text."""
-        if self.majority is None:
-            raise RuntimeError("call fit(texts, labels) before predict(texts).")
-        predictions = []
-        for text in _as_texts(texts):
-            votes = np.zeros(self.n_classes)
-            for word in dict.fromkeys(tokenize(text)):  # each word once, in order
-                votes += self.word_votes.get(word, 0.0)
-            predictions.append(
-                self.majority if votes.max() == 0 else int(np.argmax(votes))
-            )
-        return np.array(predictions)
-
-
-def _as_texts(texts: Any) -> list[str]:
-    if isinstance(texts, str) or not isinstance(texts, Sequence | np.ndarray):
-        raise TypeError(
-            f"texts must be a list of strings, but got {describe(texts)}; "
-            "wrap a single sentence in a list: ['play some jazz']."
-        )
-    texts = list(texts)
-    if not texts:
-        raise ValueError("texts is empty; give at least one sentence.")
-    for text in texts:
-        if not isinstance(text, str):
-            raise TypeError(f"every text must be a string, but got {describe(text)}.")
-    return texts
+    return texts, np.array(labels), np.array(templates), slot_texts

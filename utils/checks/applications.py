@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from collections.abc import Callable
 
@@ -10,52 +9,66 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_number,
+    as_words,
     close_enough,
     correct,
     exercise_check,
     not_attempted,
     not_yet,
 )
-from utils.intents import intent_corpus, tokenize
+from utils.intents import intent_corpus
 
 __all__ = [
-    "SCREENING_COUNTS",
+    "LIGHT_WORDS",
+    "TEST_COUNTS",
+    "check_diagnostic_rates",
     "check_karate_jaccard",
     "check_new_intent",
-    "check_precision_at_k",
-    "check_screening_rates",
+    "check_recall_at_k",
 ]
 
-#: The confusion matrix of the screening exercise: [[TN, FP], [FN, TP]].
-SCREENING_COUNTS = np.array([[85, 15], [4, 36]])
+#: The confusion matrix of the diagnostic-test exercise: [[TN, FP], [FN, TP]].
+TEST_COUNTS = np.array([[85, 15], [4, 36]])
 
-#: Least number of requests for the new intent, and of different requests
-#: that must avoid the most common word.
+#: Least number of requests for the new intent; least number that must avoid
+#: the most common content word; least share the keyword vote must route to it.
 MIN_REQUESTS = 8
 MIN_WITHOUT_COMMON_WORD = 2
+MIN_ROUTED = 0.5
+
+#: Words that make a request about light: every request for the new intent
+#: needs one of them (so that off-topic or nonsense requests are refused).
+LIGHT_WORDS = frozenset(
+    "light lights lighting lit lamp lamps bulb bulbs dim dimmer dimmed dimming "
+    "bright brighter brighten brightness dark darker darkness glow illuminate "
+    "lantern lanterns torch".split()
+)
 
 
-def _as_number(value, name: str) -> float | Feedback:
-    if isinstance(value, str | bytes):
+#: Everyday words of requests about light, beside the corpus's own words: most
+#: words of every request must be known, so that nonsense is refused.
+EVERYDAY_WORDS = frozenset(
+    "turn switch on off please all room bedroom kitchen living hallway hall "
+    "bathroom lounge garden porch garage stairs landing study here there too it "
+    "its s more less low high half full up down night reading could would "
+    "you can will please thanks thank low lower level percent bit little "
+    "hey ok okay just right now again back".split()
+)
+
+
+def _number(value, name: str) -> float | Feedback:
+    """``value`` read with as_number, or a "not yet" that says what it is."""
+    number = as_number(value)
+    if number is None:
         return not_yet(
-            f"{name} should be one number, but it is the text {value!r}.",
-            "remove the quotes.",
+            f"{name} should be one number, but it is {type(value).__name__} "
+            f"{value!r:.60}.",
+            "compute a single fraction, for example 3 / 4.",
         )
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        try:
-            array = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            array = None
-        if array is None or array.size != 1:
-            return not_yet(
-                f"{name} should be one number, but it is {type(value).__name__}.",
-                "compute a single fraction, for example 3 / 4.",
-            )
-        value = array.item()
-    value = float(value)
-    if not np.isfinite(value):
-        return not_yet(f"{name} is {value}; did you divide by zero?")
-    return value
+    if not np.isfinite(number):
+        return not_yet(f"{name} is {number}, not a finite number.")
+    return number
 
 
 @exercise_check
@@ -63,7 +76,7 @@ def check_karate_jaccard(answer) -> Feedback:
     """Jaccard coefficient of members 0 and 33 of the full karate club graph."""
     import networkx as nx
 
-    answer = _as_number(answer, "your answer")
+    answer = _number(answer, "your answer")
     if isinstance(answer, Feedback):
         return answer
     graph = nx.karate_club_graph()
@@ -112,75 +125,73 @@ def check_karate_jaccard(answer) -> Feedback:
     )
 
 
-#: (ranked, relevant, k, expected precision at k) for check_precision_at_k.
-_PRECISION_CASES = (
-    ([(0, 1), (2, 3), (4, 5), (6, 7)], [(2, 3), (6, 7), (8, 9)], 2, 0.5),
-    ([(0, 1), (2, 3), (4, 5), (6, 7)], [(2, 3), (6, 7), (8, 9)], 4, 0.5),
+#: (ranked, relevant, k, expected recall at k) for check_recall_at_k.
+_RECALL_CASES = (
+    ([(0, 1), (2, 3), (4, 5), (6, 7)], [(2, 3), (6, 7), (8, 9)], 2, 1 / 3),
+    ([(0, 1), (2, 3), (4, 5), (6, 7)], [(2, 3), (6, 7), (8, 9)], 4, 2 / 3),
     ([(0, 1), (2, 3), (4, 5), (6, 7)], [(2, 3), (6, 7), (8, 9)], 1, 0.0),
-    ([5, 2, 9, 7, 1], [9], 3, 1 / 3),
-    ([5, 2, 9, 7, 1], [5, 2, 9, 7, 1, 3], 5, 1.0),
-    (["a", "b", "c"], [], 2, 0.0),
+    ([5, 2, 9, 7, 1], [9], 3, 1.0),
+    ([5, 2, 9, 7, 1], [5, 2, 9, 7, 1, 3], 5, 5 / 6),
+    (["a", "b", "c", "d"], ["d", "e"], 2, 0.0),
 )
 
 
 @exercise_check
-def check_precision_at_k(function: Callable) -> Feedback:
-    """A learner's precision at k, tried on several rankings."""
+def check_recall_at_k(function: Callable) -> Feedback:
+    """A learner's recall at k, tried on several rankings."""
     if not callable(function):
         return not_yet(
             f"pass the function itself, not {type(function).__name__}.",
-            "check_precision_at_k(my_precision_at_k), without brackets after the name.",
+            "check_recall_at_k(my_recall_at_k), without brackets after the name.",
         )
-    for ranked, relevant, k, expected in _PRECISION_CASES:
+    for ranked, relevant, k, expected in _RECALL_CASES:
         result = function(list(ranked), list(relevant), k)
         if result is Ellipsis:
-            return not_attempted("the exercise 'precision at k'")
-        value = _as_number(result, "the function's result")
+            return not_attempted("the exercise 'recall at k'")
+        value = _number(result, "the function's result")
         if isinstance(value, Feedback):
             return value
         if close_enough(value, expected):
             continue
         hits = sum(item in relevant for item in ranked[:k])
         case = f"ranked={ranked}, relevant={relevant}, k={k}"
-        if relevant and close_enough(value, hits / len(relevant)):
+        if close_enough(value, hits / k) and not close_enough(hits / k, expected):
             return not_yet(
-                f"for {case} it returned {value:.3g}, the hits divided by the number "
-                "of relevant items: that is recall at k, not precision.",
-                "divide the hits by k, the length of the list shown.",
+                f"for {case} it returned {value:.3g}, the hits divided by k: "
+                "that is precision at k, not recall.",
+                "divide the hits by the number of relevant items.",
             )
-        if close_enough(value, hits / len(ranked)):
-            return not_yet(
-                f"for {case} it returned {value:.3g}: it divides by the whole "
-                "ranked list instead of by k.",
-                "divide by k.",
-            )
-        if close_enough(value, hits):
+        if close_enough(value, hits) and not close_enough(hits, expected):
             return not_yet(
                 f"for {case} it returned {value:g}, the number of hits.",
-                "precision is a fraction: divide the hits by k.",
+                "recall is a fraction: divide the hits by len(relevant).",
             )
-        if close_enough(value, sum(item in relevant for item in ranked[: k + 1]) / k):
+        if close_enough(
+            value, sum(item in relevant for item in ranked) / len(relevant)
+        ):
             return not_yet(
-                f"for {case} it returned {value:.3g}: it looks at k + 1 items.",
-                "ranked[:k] holds exactly the first k items.",
+                f"for {case} it returned {value:.3g}, which counts hits in the whole "
+                "ranked list, not only its first k items.",
+                "look only at ranked[:k].",
             )
         return not_yet(
             f"for {case} it returned {value:.3g} instead of {expected:.3g}.",
-            "count how many of ranked[:k] are in relevant, then divide by k.",
+            "count how many of ranked[:k] are in relevant, then divide by "
+            "len(relevant).",
         )
-    return correct("hits among the first k suggestions, divided by k.")
+    return correct("hits among the first k suggestions, divided by the relevant items.")
 
 
 @exercise_check
-def check_screening_rates(sensitivity, specificity) -> Feedback:
-    """Sensitivity and specificity of the confusion matrix SCREENING_COUNTS."""
-    sensitivity = _as_number(sensitivity, "sensitivity")
+def check_diagnostic_rates(sensitivity, specificity) -> Feedback:
+    """Sensitivity and specificity of the confusion matrix TEST_COUNTS."""
+    sensitivity = _number(sensitivity, "sensitivity")
     if isinstance(sensitivity, Feedback):
         return sensitivity
-    specificity = _as_number(specificity, "specificity")
+    specificity = _number(specificity, "specificity")
     if isinstance(specificity, Feedback):
         return specificity
-    (tn, fp), (fn, tp) = SCREENING_COUNTS
+    (tn, fp), (fn, tp) = TEST_COUNTS
     expected = (tp / (tp + fn), tn / (tn + fp))
     given = (sensitivity, specificity)
     tolerance = 5e-3
@@ -196,13 +207,20 @@ def check_screening_rates(sensitivity, specificity) -> Feedback:
         for a, b in zip(given, expected[::-1], strict=True)
     ):
         return not_yet(
-            "you swapped the two: sensitivity is about the people who have the "
+            "the two are swapped: sensitivity is about the people who have the "
             "disease, specificity about those who do not.",
+        )
+    if any(
+        close_enough(value, 100 * right, atol=0.5)
+        for value, right in zip(given, expected, strict=True)
+    ):
+        return not_yet(
+            "give each rate as a fraction between 0 and 1, not a percentage.",
         )
     wrong_ones = {
         tp / (tp + fp): "the precision TP / (TP + FP), a column of the matrix",
         tn / (tn + fn): "the negative predictive value TN / (TN + FN), a column",
-        (tp + tn) / SCREENING_COUNTS.sum(): "the accuracy",
+        (tp + tn) / TEST_COUNTS.sum(): "the accuracy",
         fp / (tn + fp): "the false positive rate, 1 - specificity",
         fn / (tp + fn): "the false negative rate, 1 - sensitivity",
     }
@@ -215,7 +233,7 @@ def check_screening_rates(sensitivity, specificity) -> Feedback:
         for wrong, meaning in wrong_ones.items():
             if close_enough(value, wrong, atol=tolerance):
                 return not_yet(
-                    f"your {name} ({value:.3f}) is {meaning}.",
+                    f"your {name} ({value:.3f}) equals {meaning}.",
                     "read along the row of the true class: sensitivity = TP / (TP + FN), "
                     "specificity = TN / (TN + FP).",
                 )
@@ -227,9 +245,36 @@ def check_screening_rates(sensitivity, specificity) -> Feedback:
     return not_yet("one of the two values is not right.")
 
 
+def _keyword_vote(train_texts, train_labels, test_texts) -> np.ndarray:
+    """Chapter 8's keyword vote: each training word votes for its intents."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(binary=True, token_pattern=r"(?u)\b\w+\b")
+    words = vectorizer.fit_transform(train_texts)
+    labels = np.asarray(train_labels)
+    counts = words.T @ np.eye(labels.max() + 1)[labels]
+    votes = counts / counts.sum(axis=1, keepdims=True)
+    return np.asarray(vectorizer.transform(test_texts) @ votes).argmax(axis=1)
+
+
+def _routed_to_new_intent(requests: list[str]) -> np.ndarray:
+    """For each request, whether the keyword vote trained on the corpus and the
+    other requests (as a ninth intent) routes it to that intent."""
+    texts, labels, *_ = intent_corpus()
+    new = len(set(labels.tolist()))
+    routed = []
+    for i, request in enumerate(requests):
+        others = requests[:i] + requests[i + 1 :]
+        train_texts = [*texts, *others]
+        train_labels = np.concatenate([labels, np.full(len(others), new)])
+        routed.append(_keyword_vote(train_texts, train_labels, [request])[0] == new)
+    return np.array(routed)
+
+
 @exercise_check
 def check_new_intent(requests) -> Feedback:
-    """At least eight varied, new requests for a new intent."""
+    """At least eight varied, new requests about light that the keyword vote
+    recognises as one intent."""
     if isinstance(requests, str) or not isinstance(requests, list | tuple):
         return not_yet(
             f"give a list of requests, not {type(requests).__name__}.",
@@ -241,52 +286,79 @@ def check_new_intent(requests) -> Feedback:
             f"every request must be a string, but {not_text[0]!r} is not.",
             "put each request in quotes.",
         )
-    words = [tuple(tokenize(request)) for request in requests]
-    short = [
-        request
-        for request, tokens in zip(requests, words, strict=True)
-        if len(tokens) < 2
-    ]
+    requests = list(requests)
+    words = [tuple((as_words(request) or "").split()) for request in requests]
+    short = [r for r, w in zip(requests, words, strict=True) if len(w) < 2]
     if short:
         return not_yet(
             f"{short[0]!r} has fewer than two words.",
             "write requests the way a person would type them.",
         )
-    distinct = set(words)
-    if len(distinct) < len(words):
+    if len(set(words)) < len(words):
         repeated = next(
-            r for r, t in zip(requests, words, strict=True) if words.count(t) > 1
+            r for r, w in zip(requests, words, strict=True) if words.count(w) > 1
         )
         return not_yet(
             f"{repeated!r} appears more than once (ignoring case and punctuation).",
             "every request should be a different way of asking.",
         )
-    if len(distinct) < MIN_REQUESTS:
+    if len(words) < MIN_REQUESTS:
         return not_yet(
-            f"you wrote {len(distinct)} requests; write at least {MIN_REQUESTS}.",
+            f"you wrote {len(words)} requests; write at least {MIN_REQUESTS}.",
             "think of how different people would ask: short, polite, indirect.",
         )
-    corpus = {tuple(tokenize(text)) for text in intent_corpus()[0]}
-    copied = [r for r, t in zip(requests, words, strict=True) if t in corpus]
+    corpus = {tuple((as_words(text) or "").split()) for text in intent_corpus()[0]}
+    copied = [r for r, w in zip(requests, words, strict=True) if w in corpus]
     if copied:
         return not_yet(
             f"{copied[0]!r} is already in the corpus, under another intent.",
             "write requests about lights.",
         )
-    word_counts = Counter(word for tokens in distinct for word in set(tokens))
+    off_topic = [
+        r for r, w in zip(requests, words, strict=True) if not LIGHT_WORDS & set(w)
+    ]
+    if off_topic:
+        return not_yet(
+            f"{off_topic[0]!r} does not mention a light, a lamp, brightness or "
+            "darkness, so the check cannot tell that it is about lights.",
+            'every request should say what it is about, e.g. "dim the lamp" '
+            'or "it\'s too dark in here".',
+        )
+    known = set().union(*(w for w in corpus), LIGHT_WORDS, EVERYDAY_WORDS)
+    nonsense = [
+        r
+        for r, w in zip(requests, words, strict=True)
+        if sum(x in known for x in w) * 2 <= len(w)
+    ]
+    if nonsense:
+        return not_yet(
+            f"most words of {nonsense[0]!r} are not words the check knows.",
+            "write requests in plain English, the way a person would type them.",
+        )
+    word_counts = Counter(word for tokens in words for word in set(tokens))
     # Short function words ("the", "a") may appear everywhere; content words may not.
     content = {word: n for word, n in word_counts.items() if len(word) > 3}
     if content:
         common_word, count = max(content.items(), key=lambda item: (item[1], item[0]))
-        without = len(distinct) - count
-        if without < MIN_WITHOUT_COMMON_WORD:
+        if len(words) - count < MIN_WITHOUT_COMMON_WORD:
             return not_yet(
-                f"{count} of your {len(distinct)} requests contain the word "
+                f"{count} of your {len(words)} requests contain the word "
                 f"{common_word!r}; a model would learn that one word and nothing else.",
                 f"write at least {MIN_WITHOUT_COMMON_WORD} requests without it, such as "
                 '"it\'s too dark in here".',
             )
-    vocabulary = set().union(*distinct)
+    routed = _routed_to_new_intent(requests)
+    if routed.mean() < MIN_ROUTED:
+        missed = [r for r, ok in zip(requests, routed, strict=True) if not ok]
+        return not_yet(
+            f"trained on the corpus and your other requests, the keyword vote "
+            f"recognises only {routed.sum()} of your {len(requests)} requests as the "
+            f"new intent; for example {missed[0]!r} goes to another intent.",
+            "share some words between your requests (light, lamp, dim, bright, "
+            "dark), and avoid words that belong to other intents.",
+        )
+    vocabulary = set().union(*words)
     return correct(
-        f"{len(distinct)} different requests using {len(vocabulary)} different words."
+        f"{len(words)} different requests using {len(vocabulary)} different words; "
+        f"the keyword vote recognises {routed.sum()} of them as the new intent."
     )

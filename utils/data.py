@@ -112,7 +112,7 @@ def load_breast_cancer_data():
 
     Returns ``(X, y, feature_names)``, with ``y = 1`` for a **malignant** tumour
     (scikit-learn codes malignant as 0; the book flips it so that the positive
-    class is the one a screening test looks for).
+    class is the one a diagnostic test looks for).
 
     Chapters 3 and 8.
     """

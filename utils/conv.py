@@ -47,9 +47,7 @@ _IMAGE_LAYOUT = "(batch, height, width, channels)"
 _KERNEL_LAYOUT = "(kernel_height, kernel_width, in_channels, out_channels)"
 
 
-# --------------------------------------------------------------------------
-# Input checks
-# --------------------------------------------------------------------------
+# Input checks -------------------------------------------------------------
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
@@ -182,9 +180,7 @@ def _check_padding(padding: Any) -> Padding:
     return int(padding)
 
 
-# --------------------------------------------------------------------------
-# Sizes
-# --------------------------------------------------------------------------
+# Sizes --------------------------------------------------------------------
 
 
 def padding_amounts(
@@ -235,18 +231,8 @@ def conv_output_size(
     """The length of a convolution's or pooling's output along one dimension.
 
     ``(size - kernel_size + 2 * padding) // stride + 1``, where ``"valid"``
-    means no padding and ``"same"`` gives ``ceil(size / stride)``.
-
-    Parameters
-    ----------
-    size:
-        The input's height or width.
-    kernel_size:
-        The kernel's (or pooling window's) height or width.
-    stride:
-        The step between two windows.
-    padding:
-        ``"valid"``, ``"same"`` or an int number of cells added on each side.
+    means no padding and ``"same"`` gives ``ceil(size / stride)``. The
+    parameters are those of :func:`padding_amounts`.
 
     Returns
     -------
@@ -332,9 +318,7 @@ def _check_conv_inputs(images, kernels, stride, padding, bias):
     )
 
 
-# --------------------------------------------------------------------------
-# Convolution
-# --------------------------------------------------------------------------
+# Convolution --------------------------------------------------------------
 
 
 def conv2d(
@@ -417,9 +401,7 @@ def conv2d(
     return out
 
 
-# --------------------------------------------------------------------------
-# Pooling
-# --------------------------------------------------------------------------
+# Pooling ------------------------------------------------------------------
 
 
 def _pool_windows(images, pool_size, stride, padding, fill):

@@ -18,12 +18,7 @@ from typing import Any
 import numpy as np
 
 from utils.conv import conv2d, padding_amounts
-from utils.conv_figures import (
-    HIGHLIGHT_COLOUR,
-    MAX_CELLS,
-    _number_text,
-    plot_array,
-)
+from utils.conv_figures import MAX_CELLS, _number_text, _outline, plot_array
 from utils.validation import as_float_array, describe, require_int
 
 __all__ = ["animate_convolution", "animation_html"]
@@ -77,9 +72,7 @@ def animate_convolution(
     Chapter 4, section "Two dimensions".
     """
     import matplotlib as mpl
-    import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
-    from matplotlib.patches import Rectangle
 
     image = as_float_array(image, "image", ndim=2)
     kernel = as_float_array(kernel, "kernel", ndim=2)
@@ -100,79 +93,71 @@ def animate_convolution(
         padding=padding,
     )[0, :, :, 0]
     out_rows, out_columns = output.shape
-    frames = out_rows * out_columns
-    if frames > max_frames:
+    if out_rows * out_columns > max_frames:
         raise ValueError(
-            f"this animation would need {frames} frames (a {out_rows}x{out_columns} "
-            f"output), more than max_frames={max_frames}; use a smaller image, a "
-            "larger stride, or raise max_frames."
+            f"this animation would need {out_rows * out_columns} frames (a "
+            f"{out_rows}x{out_columns} output), more than max_frames={max_frames}; "
+            "use a smaller image, a larger stride, or raise max_frames."
         )
-    padded = np.pad(image, ((top, bottom), (left, right)))
-    sides = (top, bottom, left, right)
-    widths = [padded.shape[1], kernel.shape[1], out_columns]
-    height = max(padded.shape[0], kernel.shape[0], out_rows)
-    figure, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.36 * sum(widths) + 2.4, 0.36 * height + 1.3),
-        gridspec_kw={"width_ratios": widths},
-        dpi=80,
-        layout="none",  # laid out once below, not again for every frame
-    )
-    # Draw everything once; each frame then only moves two outlines and shows
-    # one more output value, which is much faster than redrawing the panels.
-    plot_array(
-        padded,
-        ax=axes[0],
-        padding=sides,
-        title="input" + (" (zero-padded)" if any(sides) else ""),
-    )
-    plot_array(kernel, ax=axes[1], shade=False, title="kernel")
-    plot_array(output, ax=axes[2], title="output")
-    cells = list(axes[2].patches)  # one per output value, row by row
-    numbers = list(axes[2].texts)
-    colours = [cell.get_facecolor() for cell in cells]
-    window = Rectangle(
-        (-0.5, -0.5),
-        kernel.shape[1],
-        kernel.shape[0],
-        fill=False,
-        edgecolor=HIGHLIGHT_COLOUR,
-        linewidth=3,
-        zorder=3,
-    )
-    current = Rectangle(
-        (-0.5, -0.5),
-        1,
-        1,
-        fill=False,
-        edgecolor=HIGHLIGHT_COLOUR,
-        linewidth=3,
-        zorder=3,
-    )
-    axes[0].add_patch(window)
-    axes[2].add_patch(current)
-
-    def draw(frame: int):
-        row, column = divmod(frame, out_columns)
-        window.set_xy((column * stride - 0.5, row * stride - 0.5))
-        current.set_xy((column - 0.5, row - 0.5))
-        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
-            cell.set_facecolor(colours[index] if index <= frame else "white")
-            number.set_visible(index <= frame)
-        axes[2].set_title(
-            f"output[{row}, {column}] = "
-            + _number_text(output[row, column], None, False)
-        )
-        return []
-
+    figure, axes = _draw_panels(image, kernel, output, (top, bottom, left, right))
+    draw = _frame_drawer(axes, kernel.shape, output, stride)
     draw(0)
     figure.tight_layout()
     # tight_layout leaves a placeholder layout engine behind, which makes
     # savefig draw every frame twice; remove it.
     with mpl.rc_context({"figure.autolayout": False}):
         figure.set_layout_engine(None)
-    return FuncAnimation(figure, draw, frames=frames, interval=interval, repeat=True)
+    return FuncAnimation(
+        figure, draw, frames=output.size, interval=interval, repeat=True
+    )
+
+
+def _draw_panels(image, kernel, output, sides):
+    """The three panels, drawn once: padded input, kernel, output."""
+    import matplotlib.pyplot as plt
+
+    top, bottom, left, right = sides
+    padded = np.pad(image, ((top, bottom), (left, right)))
+    widths = [padded.shape[1], kernel.shape[1], output.shape[1]]
+    height = max(padded.shape[0], kernel.shape[0], output.shape[0])
+    figure, axes = plt.subplots(
+        1,
+        3,
+        figsize=(0.36 * sum(widths) + 2.4, 0.36 * height + 1.3),
+        gridspec_kw={"width_ratios": widths},
+        dpi=80,
+        layout="none",  # laid out once, not again for every frame
+    )
+    title = "input" + (" (zero-padded)" if any(sides) else "")
+    plot_array(padded, ax=axes[0], padding=sides, title=title)
+    plot_array(kernel, ax=axes[1], shade=False, title="kernel")
+    plot_array(output, ax=axes[2], title="output")
+    return figure, axes
+
+
+def _frame_drawer(axes, kernel_shape, output, stride):
+    """The function that draws frame ``k``: it moves the two outlines and shows
+    the output values up to ``k``, much faster than redrawing the panels."""
+    cells = list(axes[2].patches)  # one per output value, row by row
+    numbers = list(axes[2].texts)
+    colours = [cell.get_facecolor() for cell in cells]
+    window = _outline(-0.5, -0.5, kernel_shape[1], kernel_shape[0])
+    current = _outline(-0.5, -0.5, 1, 1)
+    axes[0].add_patch(window)
+    axes[2].add_patch(current)
+
+    def draw(frame: int):
+        row, column = divmod(frame, output.shape[1])
+        window.set_xy((column * stride - 0.5, row * stride - 0.5))
+        current.set_xy((column - 0.5, row - 0.5))
+        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
+            cell.set_facecolor(colours[index] if index <= frame else "white")
+            number.set_visible(index <= frame)
+        value = _number_text(output[row, column], None, False)
+        axes[2].set_title(f"output[{row}, {column}] = {value}")
+        return []
+
+    return draw
 
 
 #: What replaces the player's Font Awesome icons (a stylesheet matplotlib loads

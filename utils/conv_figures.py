@@ -174,9 +174,59 @@ def plot_array(
     Chapter 4, sections "Convolution in one dimension" and "Two dimensions".
     """
     import matplotlib.pyplot as plt
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Rectangle
 
+    values, one_dimensional = _read_array(array)
+    rows, columns = values.shape
+    top, bottom, left, right = _padding_sides(padding, values.shape)
+    if highlight is not None:
+        highlight = _highlight_box(highlight, values.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * columns + 0.9, 0.45 * rows + 0.9))
+    colour = _cell_colours(values, shade, cmap, vmin, vmax)
+    finite = values[np.isfinite(values)]
+    whole = bool(finite.size) and bool(np.all(finite == np.round(finite)))
+    if fontsize is None:
+        fontsize = (
+            11 if max(rows, columns) <= 6 else 9 if max(rows, columns) <= 10 else 7
+        )
+    for i in range(rows):
+        for j in range(columns):
+            value = values[i, j]
+            if i < top or i >= rows - bottom or j < left or j >= columns - right:
+                face, text_colour = PADDING_COLOUR, "#555555"
+            else:
+                face, text_colour = colour(value), "black"
+            _cell(ax, i, j, face, linewidth=0.8)
+            if np.isfinite(value):
+                text = _number_text(value, fmt, whole)
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    color=text_colour,
+                    fontsize=fontsize,
+                )
+    if highlight is not None:
+        row, column, height, width = highlight
+        ax.add_patch(_outline(column - 0.5, row - 0.5, width, height))
+    _bare_grid(ax, rows, columns)
+    _label_cells(
+        ax,
+        rows,
+        columns,
+        first_row=top,
+        first_column=left,
+        one_dimensional=one_dimensional,
+    )
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _read_array(array: Any) -> tuple[np.ndarray, bool]:
+    """``array`` as a 2-D float array, and whether it was 1-D, or a clear error."""
     if array is None or array is Ellipsis:
         raise TypeError(f"array must be an array of numbers, but got {array!r}.")
     try:
@@ -192,108 +242,88 @@ def plot_array(
         )
     one_dimensional = values.ndim == 1
     values = np.atleast_2d(values)
-    rows, columns = values.shape
     if values.size == 0:
         raise ValueError("array is empty; there is nothing to draw.")
-    if max(rows, columns) > MAX_CELLS:
+    if max(values.shape) > MAX_CELLS:
         raise ValueError(
             f"an array of shape {values.shape} has too many cells to write the "
             f"numbers in; draw at most {MAX_CELLS} cells a side, or use imshow."
         )
     if np.any(np.isinf(values)):
         raise ValueError("array contains infinite values; replace them first.")
-    top, bottom, left, right = _padding_sides(padding, values.shape)
-    if highlight is not None:
-        highlight = _highlight_box(highlight, values.shape)
+    return values, one_dimensional
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * columns + 0.9, 0.45 * rows + 0.9))
+
+def _cell_colours(values, shade, cmap, vmin, vmax):
+    """A function from a cell's value to its face colour."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+
     finite = values[np.isfinite(values)]
     low = vmin if vmin is not None else (finite.min() if finite.size else 0.0)
     high = vmax if vmax is not None else (finite.max() if finite.size else 1.0)
-    if high <= low:
-        high = low + 1.0
+    norm = Normalize(vmin=low, vmax=high if high > low else low + 1.0)
     colour_map = plt.get_cmap(cmap)
-    norm = Normalize(vmin=low, vmax=high)
-    whole = bool(finite.size) and bool(np.all(finite == np.round(finite)))
-    if fontsize is None:
-        fontsize = (
-            11 if max(rows, columns) <= 6 else 9 if max(rows, columns) <= 10 else 7
-        )
 
-    for i in range(rows):
-        for j in range(columns):
-            value = values[i, j]
-            is_padding = (
-                i < top or i >= rows - bottom or j < left or j >= columns - right
-            )
-            if is_padding:
-                face, text_colour = PADDING_COLOUR, "#555555"
-            elif not np.isfinite(value):
-                face, text_colour = "white", "black"
-            elif shade:
-                # Half-way between the colour map and white: the shade shows the
-                # value and black numbers stay readable on every cell.
-                face = 0.5 * np.asarray(colour_map(norm(value))) + 0.5
-                text_colour = "black"
-            else:
-                face, text_colour = "white", "black"
-            ax.add_patch(
-                Rectangle(
-                    (j - 0.5, i - 0.5),
-                    1,
-                    1,
-                    facecolor=face,
-                    edgecolor=EDGE_COLOUR,
-                    linewidth=0.8,
-                )
-            )
-            if np.isfinite(value):
-                ax.text(
-                    j,
-                    i,
-                    _number_text(value, fmt, whole),
-                    ha="center",
-                    va="center",
-                    color=text_colour,
-                    fontsize=fontsize,
-                )
-    if highlight is not None:
-        row, column, height, width = highlight
-        ax.add_patch(
-            Rectangle(
-                (column - 0.5, row - 0.5),
-                width,
-                height,
-                fill=False,
-                edgecolor=HIGHLIGHT_COLOUR,
-                linewidth=3,
-                zorder=3,
-            )
-        )
+    def colour(value):
+        if not shade or not np.isfinite(value):
+            return "white"
+        # Half-way between the colour map and white: the shade shows the value
+        # and black numbers stay readable on every cell.
+        return 0.5 * np.asarray(colour_map(norm(value))) + 0.5
 
+    return colour
+
+
+def _cell(ax, i: int, j: int, face: Any, linewidth: float) -> None:
+    """Draw the square cell of row ``i``, column ``j``."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(
+        Rectangle(
+            (j - 0.5, i - 0.5),
+            1,
+            1,
+            facecolor=face,
+            edgecolor=EDGE_COLOUR,
+            linewidth=linewidth,
+        )
+    )
+
+
+def _outline(x: float, y: float, width: float, height: float, **style: Any):
+    """A window's outline, thick and vermillion unless ``style`` says otherwise."""
+    from matplotlib.patches import Rectangle
+
+    style = {"edgecolor": HIGHLIGHT_COLOUR, "linewidth": 3, "zorder": 3, **style}
+    return Rectangle((x, y), width, height, fill=False, **style)
+
+
+def _bare_grid(ax, rows: int, columns: int) -> None:
+    """Square cells, row 0 at the top, no frame and no grid lines."""
     ax.set_xlim(-0.5, columns - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
     ax.set_aspect("equal")
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+def _label_cells(ax, rows, columns, *, first_row, first_column, one_dimensional):
+    """Index the cells along the axes, counting from the first real cell."""
     step = 1 if columns <= 12 else 2
     ax.set_xticks(range(0, columns, step))
-    ax.set_xticklabels([str(j - left) for j in range(0, columns, step)])
+    ax.set_xticklabels([str(j - first_column) for j in range(0, columns, step)])
     ax.tick_params(length=0, labelsize="small")
     if one_dimensional:
         ax.set_yticks([])
         ax.set_xlabel("index $i$", fontsize="small")
-    else:
-        step = 1 if rows <= 12 else 2
-        ax.set_yticks(range(0, rows, step))
-        ax.set_yticklabels([str(i - top) for i in range(0, rows, step)])
-        ax.set_xlabel("column $j$", fontsize="small")
-        ax.set_ylabel("row $i$", fontsize="small")
-    if title:
-        ax.set_title(title)
-    return ax
+        return
+    step = 1 if rows <= 12 else 2
+    ax.set_yticks(range(0, rows, step))
+    ax.set_yticklabels([str(i - first_row) for i in range(0, rows, step)])
+    ax.set_xlabel("column $j$", fontsize="small")
+    ax.set_ylabel("row $i$", fontsize="small")
 
 
 def plot_kernel_positions(
@@ -345,8 +375,6 @@ def plot_kernel_positions(
     Chapter 4, section "Stride, padding and the size of the output".
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
 
     input_size = require_int(input_size, "input_size", minimum=1, maximum=MAX_CELLS)
     kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
@@ -357,88 +385,84 @@ def plot_kernel_positions(
 
     if ax is None:
         _, ax = plt.subplots(figsize=(0.32 * total + 1.6, 0.32 * total + 1.4))
-    starts = [index * stride for index in range(output_size)]
+    starts = np.arange(output_size) * stride
     covered = np.zeros(total, dtype=bool)
     for start in starts:
         covered[start : start + kernel_size] = True
-    skipped = []
+    real = np.zeros(total, dtype=bool)
+    real[before : before + input_size] = True
     for i in range(total):
         for j in range(total):
-            real = (
-                before <= i < before + input_size and before <= j < before + input_size
-            )
-            ax.add_patch(
-                Rectangle(
-                    (j - 0.5, i - 0.5),
-                    1,
-                    1,
-                    facecolor="white" if real else PADDING_COLOUR,
-                    edgecolor=EDGE_COLOUR,
-                    linewidth=0.6,
-                )
-            )
-            if real and not (covered[i] and covered[j]):
-                skipped.append((j, i))
-    if skipped:
-        ax.scatter(*zip(*skipped, strict=True), marker="x", color="#555555", s=40)
-    centre_offset = (kernel_size - 1) / 2
-    centres = np.array(starts, dtype=float) + centre_offset
+            face = "white" if real[i] and real[j] else PADDING_COLOUR
+            _cell(ax, i, j, face, linewidth=0.6)
+    skipped_rows, skipped_columns = np.nonzero(
+        np.outer(real, real) & ~np.outer(covered, covered)
+    )
+    if skipped_rows.size:
+        ax.scatter(skipped_columns, skipped_rows, marker="x", color="#555555", s=40)
+    centres = starts + (kernel_size - 1) / 2
     grid_x, grid_y = np.meshgrid(centres, centres)
     ax.scatter(grid_x.ravel(), grid_y.ravel(), s=22, color=CENTRE_COLOUR, zorder=4)
-    for number, start in enumerate(starts[:2]):
+    ax.add_patch(_outline(starts[0] - 0.5, -0.5, kernel_size, kernel_size, zorder=5))
+    if len(starts) > 1:
         ax.add_patch(
-            Rectangle(
-                (start - 0.5, -0.5),
+            _outline(
+                starts[1] - 0.5,
+                -0.5,
                 kernel_size,
                 kernel_size,
-                fill=False,
-                edgecolor=HIGHLIGHT_COLOUR,
-                linewidth=3 if number == 0 else 2,
-                linestyle="-" if number == 0 else "--",
                 zorder=5,
+                linewidth=2,
+                linestyle="--",
             )
         )
-
-    if isinstance(padding, str) and padding.lower() == "same":
-        described = f"'same' ({before} before, {after} after)"
-    elif isinstance(padding, str):
-        described = "'valid'"
-    else:
-        described = str(padding)
     ax.set_title(
         f"{input_size}x{input_size} input, {kernel_size}x{kernel_size} kernel\n"
-        f"stride {stride}, padding {described}\n"
+        f"stride {stride}, padding {_padding_label(padding, before, after)}\n"
         f"\N{RIGHTWARDS ARROW} {output_size}x{output_size} output",
         fontsize="small",
     )
-    ax.set_xlim(-0.5, total - 0.5)
-    ax.set_ylim(total - 0.5, -0.5)
-    ax.set_aspect("equal")
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    _bare_grid(ax, total, total)
     ax.set_xticks([])
     ax.set_yticks([])
     if legend:
-        handles = [
-            Line2D(
-                [], [], marker="o", color=CENTRE_COLOUR, linestyle="", label="centre"
-            ),
-            Rectangle((0, 0), 1, 1, facecolor=PADDING_COLOUR, label="padding"),
-        ]
-        if not covered[before : before + input_size].all():
-            handles.append(
-                Line2D(
-                    [], [], marker="x", color="#555555", linestyle="", label="skipped"
-                )
-            )
-        ax.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncol=len(handles),
-            fontsize="x-small",
-            frameon=False,
-            handlelength=1.0,
-        )
+        _positions_legend(ax, skipped=bool(skipped_rows.size))
     return ax
+
+
+def _padding_label(padding: Any, before: int, after: int) -> str:
+    if isinstance(padding, str) and padding.lower() == "same":
+        return f"'same' ({before} before, {after} after)"
+    return "'valid'" if isinstance(padding, str) else str(padding)
+
+
+def _positions_legend(ax, *, skipped: bool) -> None:
+    """Explain the dot, the grey cell and (if any) the cross, under the grid."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    def marker(symbol, label):
+        return Line2D(
+            [],
+            [],
+            marker=symbol,
+            color=CENTRE_COLOUR if symbol == "o" else "#555555",
+            linestyle="",
+            label=label,
+        )
+
+    handles = [
+        marker("o", "centre"),
+        Rectangle((0, 0), 1, 1, facecolor=PADDING_COLOUR, label="padding"),
+    ]
+    if skipped:
+        handles.append(marker("x", "skipped"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=len(handles),
+        fontsize="x-small",
+        frameon=False,
+        handlelength=1.0,
+    )

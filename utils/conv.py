@@ -388,13 +388,15 @@ def conv2d(
     rows = padding_amounts(images.shape[1], kh, sh, padding)
     cols = padding_amounts(images.shape[2], kw, sw, padding)
     padded = np.pad(images, [(0, 0), rows, cols, (0, 0)])
-    # Every kh x kw window, as a view (no copy): (N, H_out, W_out, C_in, kh, kw).
-    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
-    # Copy them into a matrix: one row of kh * kw * C_in numbers per position,
-    # in the same (row, column, channel) order as the kernels' weights.
-    patches = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * in_channels)
+    # All kh x kw windows, as a view (no copy): (N, rows, columns, C_in, kh, kw).
+    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))
+    windows = windows[:, ::sh, ::sw]  # the stride: every sh-th row, sw-th column
+    # Copy them into a matrix with one row per output position, its numbers in
+    # the (row, column, channel) order of the kernels' weights.
+    depth = kh * kw * in_channels
+    patches = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, depth)
     # One matrix product computes every output value of every filter.
-    out = patches @ kernels.reshape(kh * kw * in_channels, n_filters)
+    out = patches @ kernels.reshape(depth, n_filters)
     out = out.reshape(*windows.shape[:3], n_filters)
     if bias is not None:
         out = out + bias

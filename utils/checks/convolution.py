@@ -3,8 +3,10 @@
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
 (see :mod:`utils.checks`). The learner's functions are called on many cases
 and compared with :mod:`utils.conv`; when an answer is wrong, the check tries
-the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) to
-say which one it is.
+the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) and
+names one only when the answer matches it. Answers are read with the shared
+readers of :mod:`utils.checks` (``as_number``, ``as_array``, ``whole_number``),
+so 38, 38.0 and ``np.int64(38)`` are the same answer.
 """
 
 from __future__ import annotations
@@ -202,7 +204,8 @@ def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
     The function gets a 2-D image, a 2-D kernel and a stride, and must return
     the 2-D cross-correlation with 'valid' padding, as ``tf.nn.conv2d`` computes
     it. It is compared with :func:`utils.conv.conv2d` on square and
-    non-square images and kernels, with strides 1 to 3.
+    non-square images and kernels, with strides 1 to 3, drawn anew at every
+    call (see :func:`_conv_cases`); no expected value is ever printed.
 
     Chapter 4, exercise "Your own conv2d".
     """

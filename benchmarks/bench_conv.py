@@ -1,5 +1,8 @@
 """How fast is utils.conv.conv2d next to tf.nn.conv2d and the loop version?
 
+The loop version is chapter 4's ``conv2d_loops``, read from the chapter's cell
+tagged ``conv2d-loops`` (it lives on the page, not in ``utils``).
+
 Run it from the repository's root (not a test; it takes about half a minute):
 
     .venv/bin/python benchmarks/bench_conv.py
@@ -22,10 +25,29 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from utils.conv import conv2d, conv2d_loops  # noqa: E402
+from utils.conv import conv2d, padding_amounts  # noqa: E402
+
+CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "04_convolution.ipynb"
+
+
+def chapter_conv2d_loops():
+    """``conv2d_loops`` as chapter 4 defines it in its cell tagged conv2d-loops."""
+    notebook = nbformat.read(CHAPTER, as_version=4)
+    (source,) = [
+        cell.source
+        for cell in notebook.cells
+        if "conv2d-loops" in cell.metadata.get("tags", [])
+    ]
+    namespace = {"np": np, "padding_amounts": padding_amounts}
+    exec(compile(source, str(CHAPTER), "exec"), namespace)  # noqa: S102
+    return namespace["conv2d_loops"]
+
+
+conv2d_loops = chapter_conv2d_loops()
 
 
 def best_time(function, repeat: int, number: int) -> float:
@@ -51,7 +73,7 @@ def compare(name: str, images, kernels, loop_repeat: int) -> None:
     print(f"\n{name}: images {images.shape}, kernels {kernels.shape}, 'same'")
     print(f"  tf.nn.conv2d          {t_tf * 1e3:9.2f} ms")
     print(f"  utils.conv.conv2d     {t_numpy * 1e3:9.2f} ms")
-    print(f"  utils.conv.conv2d_loops {t_loops * 1e3:7.0f} ms")
+    print(f"  chapter 4 conv2d_loops {t_loops * 1e3:8.0f} ms")
     print(f"  conv2d / tf.nn.conv2d  = {t_numpy / t_tf:6.2f}x (aim: within 3x)")
     print(f"  conv2d_loops / conv2d  = {t_loops / t_numpy:6.0f}x")
 

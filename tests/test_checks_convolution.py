@@ -37,6 +37,14 @@ def size_solution_numpy(size, kernel_size, stride, padding):
     return np.floor((size - kernel_size + 2 * padding) / stride) + 1  # a float64
 
 
+def size_solution_int64(size, kernel_size, stride, padding):
+    return np.int64(size - kernel_size + 2 * padding) // stride + 1
+
+
+def size_solution_array(size, kernel_size, stride, padding):
+    return np.array([(size - kernel_size + 2 * padding) // stride + 1])
+
+
 @pytest.mark.parametrize(
     "function",
     [
@@ -44,6 +52,9 @@ def size_solution_numpy(size, kernel_size, stride, padding):
         size_solution_with_math_floor,
         size_solution_truncating,
         size_solution_numpy,
+        size_solution_int64,
+        size_solution_array,
+        lambda w, f, s, p: float((w - f + 2 * p) // s + 1),  # 38.0 for 38
     ],
 )
 def test_output_size_accepts_solutions(function, capsys):
@@ -62,6 +73,10 @@ def test_output_size_accepts_solutions(function, capsys):
         (lambda w, f, s, p: (w - f) // s + 1, "ignores the padding"),
         (lambda w, f, s, p: w - f + 2 * p + 1, "ignores the stride"),
         (lambda w, f, s, p: w, "but the output is"),
+        (lambda w, f, s, p: float(w), "but the output is"),
+        (lambda w, f, s, p: np.float64((w - f + 2 * p) / s + 1), "fraction"),
+        (lambda w, f, s, p: np.int64((w - f + 2 * p) // s), "first position"),
+        (lambda w, f, s, p: np.array([w, f]), "not a whole number"),
         (lambda w, f, s, p: "15", "not a whole number"),
         (lambda w, f, s, p: None, "not a whole number"),
         (lambda w, f, s, p: 1 / 0, "ZeroDivisionError"),
@@ -174,13 +189,73 @@ def conv_square_only(image, kernel, stride=1):
     return output
 
 
+def conv_float32(image, kernel, stride=1):
+    return conv_solution(image, kernel, stride).astype(np.float32)
+
+
+def conv_then_spoil_the_input(image, kernel, stride=1):
+    """Right, but overwrites the arrays it was given: the check must not care."""
+    output = conv_solution(image, kernel, stride)
+    image[...] = 0.0
+    kernel[...] = 0.0
+    return output
+
+
 @pytest.mark.parametrize(
-    "function", [conv_solution, conv_by_subsampling, conv_as_lists]
+    "function",
+    [
+        conv_solution,
+        conv_by_subsampling,
+        conv_as_lists,
+        conv_float32,
+        conv_then_spoil_the_input,
+    ],
 )
 def test_conv2d_accepts_solutions(function, capsys):
-    passed, message = verdict(checks.check_conv2d, function)
-    assert passed is True, message
+    for _ in range(5):  # the cases are new at every call
+        passed, message = verdict(checks.check_conv2d, function)
+        assert passed is True, message
     assert "✅" in capsys.readouterr().out
+
+
+def test_conv2d_cases_are_new_at_every_call():
+    first, second = checks._conv_cases(), checks._conv_cases()
+    assert any(
+        a.shape != b.shape or not np.array_equal(a, b)
+        for (a, _, _), (b, _, _) in zip(first, second, strict=True)
+    )
+
+
+def test_conv2d_rejects_answers_memorised_from_an_earlier_call(capsys):
+    remembered = {}
+
+    def record(image, kernel, stride=1):
+        remembered[(image.shape, kernel.shape, stride)] = conv_solution(
+            image, kernel, stride
+        )
+        return remembered[(image.shape, kernel.shape, stride)]
+
+    checks.check_conv2d(record)
+    answers = dict(remembered)
+
+    def replay(image, kernel, stride=1):
+        key = (image.shape, kernel.shape, stride)
+        return answers.get(key, np.zeros((1, 1)))
+
+    assert checks.check_conv2d(replay).passed is False
+    capsys.readouterr()
+
+
+def test_conv2d_never_prints_the_expected_values(capsys):
+    def off_by_a_little(image, kernel, stride=1):
+        return conv_solution(image, kernel, stride) + 0.5
+
+    feedback = checks.check_conv2d(off_by_a_little)
+    assert feedback.passed is False
+    assert "wrong numbers" in feedback.message
+    assert "[[" not in feedback.message  # no array is printed
+    assert "array(" not in feedback.message
+    capsys.readouterr()
 
 
 @pytest.mark.parametrize(
@@ -199,9 +274,10 @@ def test_conv2d_accepts_solutions(function, capsys):
     ],
 )
 def test_conv2d_rejects_wrong_answers(function, phrase, capsys):
-    passed, message = verdict(checks.check_conv2d, function)
-    assert passed is False, message
-    assert phrase in message
+    for _ in range(5):  # the cases are new at every call
+        passed, message = verdict(checks.check_conv2d, function)
+        assert passed is False, message
+        assert phrase in message
     assert "❌" in capsys.readouterr().out
 
 
@@ -231,6 +307,8 @@ def test_parameter_counts_accept_solution(capsys):
     passed, message = verdict(checks.check_parameter_counts, 1216, 50_348_032)
     assert passed is True, message
     assert checks.check_parameter_counts(1216.0, np.int64(50_348_032)).passed is True
+    assert checks.check_parameter_counts(np.array(1216), 50_348_032.0).passed is True
+    assert checks.check_parameter_counts(np.array([1216]), 5.0348032e7).passed is True
     assert "✅" in capsys.readouterr().out
 
 
@@ -251,6 +329,9 @@ def test_parameter_counts_accept_solution(capsys):
         (1216.5, 50_348_032, "whole numbers"),
         ("1216", 50_348_032, "whole numbers"),
         (True, 50_348_032, "whole numbers"),
+        (1200.0, 50_348_032, "forgot the biases"),
+        (np.int64(1216), 50_348_032.5, "whole numbers"),
+        (np.array([1216, 1]), 50_348_032, "whole numbers"),
     ],
 )
 def test_parameter_counts_reject_wrong_answers(conv, dense, phrase, capsys):
@@ -288,7 +369,13 @@ def field_recursive_from_top(kernel_sizes, strides):
 
 
 def test_receptive_field_accepts_solutions(capsys):
-    for function in (field_solution, field_recursive_from_top):
+    for function in (
+        field_solution,
+        field_recursive_from_top,
+        lambda k, s: float(field_solution(k, s)),
+        lambda k, s: np.int64(field_solution(k, s)),
+        lambda k, s: np.array(field_solution(k, s)),
+    ):
         passed, message = verdict(checks.check_receptive_field, function)
         assert passed is True, message
     assert "✅" in capsys.readouterr().out
@@ -301,6 +388,8 @@ def test_receptive_field_accepts_solutions(capsys):
         (checks._field_with_own_stride, "own stride"),
         (checks._field_summing_kernels, "k - 1, not k"),
         (lambda kernel_sizes, strides: 9, "sees"),
+        (lambda kernel_sizes, strides: 9.0, "sees"),
+        (lambda k, s: float(field_solution(k, s)) + 0.5, "sees"),
         (lambda kernel_sizes, strides: None, "returned None"),
         (lambda kernel_sizes: 3, "TypeError"),
         ("nine", "should be a function"),

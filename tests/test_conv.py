@@ -1,22 +1,29 @@
-"""utils.conv against TensorFlow, on random shapes, strides and paddings."""
+"""utils.conv against TensorFlow, on random shapes, strides and paddings, and
+against the vectorised and loop convolutions that chapter 4 writes in its cells."""
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import os
+from pathlib import Path
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 
+import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from numpy.lib.stride_tricks import sliding_window_view  # noqa: E402
 
+import utils.conv  # noqa: E402
 from utils.conv import (  # noqa: E402
     avg_pool2d,
     conv2d,
-    conv2d_loops,
     conv_output_size,
     max_pool2d,
     padding_amounts,
@@ -83,14 +90,67 @@ def test_conv2d_matches_tensorflow(case):
     np.testing.assert_allclose(ours, expected, atol=ATOL, rtol=1e-4)
 
 
+CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "04_convolution.ipynb"
+
+
+def chapter_cell(tag: str) -> str:
+    """The source of the one code cell of chapter 4 tagged ``tag``."""
+    notebook = nbformat.read(CHAPTER, as_version=4)
+    cells = [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and tag in cell.metadata.get("tags", [])
+    ]
+    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
+    return cells[0]
+
+
+@functools.cache
+def chapter_function(tag: str, name: str):
+    """Run the chapter's cell tagged ``tag`` and return the function ``name``."""
+    namespace = {
+        "np": np,
+        "padding_amounts": padding_amounts,
+        "sliding_window_view": sliding_window_view,
+    }
+    exec(compile(chapter_cell(tag), str(CHAPTER), "exec"), namespace)  # noqa: S102
+    return namespace[name]
+
+
+def body_lines(source: str, name: str) -> list[str]:
+    """The statements of function ``name`` after its docstring, as text lines."""
+    function = next(
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name == name
+    )
+    lines = source.splitlines()
+    first = function.body[1].lineno  # body[0] is the docstring
+    return [line.strip() for line in lines[first - 1 : function.end_lineno]]
+
+
+def test_chapter_cell_is_the_text_of_utils_conv2d():
+    """After the input checks, utils.conv.conv2d is chapter 4's code, line for line."""
+    chapter = body_lines(chapter_cell("vectorised-conv2d"), "conv2d_windows")
+    package = body_lines(inspect.getsource(utils.conv), "conv2d")
+    # The first statement differs: the chapter reads the stride, the package
+    # checks every input. Every line after it is the same.
+    shared = chapter[1:]
+    assert len(shared) > 8
+    assert package[-len(shared) :] == shared
+
+
 @SETTINGS
 @given(conv_cases())
-def test_loops_equal_vectorised(case):
+def test_chapter_cells_equal_utils_conv2d(case):
     images, kernels, stride, padding, bias = case
-    fast = conv2d(images, kernels, stride=stride, padding=padding, bias=bias)
-    slow = conv2d_loops(images, kernels, stride=stride, padding=padding, bias=bias)
-    assert slow.shape == fast.shape
-    np.testing.assert_allclose(slow, fast, atol=ATOL, rtol=1e-5)
+    windows = chapter_function("vectorised-conv2d", "conv2d_windows")
+    loops = chapter_function("conv2d-loops", "conv2d_loops")
+    ours = conv2d(images, kernels, stride=stride, padding=padding, bias=bias)
+    for function in (windows, loops):
+        theirs = function(images, kernels, stride=stride, padding=padding, bias=bias)
+        assert theirs.shape == ours.shape
+        np.testing.assert_allclose(theirs, ours, atol=ATOL, rtol=1e-5)
 
 
 @SETTINGS
@@ -271,8 +331,6 @@ KERNEL = np.zeros((3, 3, 1, 1))
         (lambda: conv2d(IMAGE, KERNEL, bias=np.zeros(2)), r"shape \(1,\)"),
         (lambda: conv2d(np.zeros((1, 0, 3, 1)), KERNEL), "empty dimension"),
         (lambda: conv2d(np.full((1, 3, 3, 1), np.nan), KERNEL), "NaN"),
-        (lambda: conv2d_loops(IMAGE, np.zeros((5, 5, 1, 1))), "smaller kernel"),
-        (lambda: conv2d_loops(np.zeros((3, 3)), KERNEL), r"image\[None, :, :, None\]"),
         (lambda: max_pool2d(np.zeros((3, 3))), r"image\[None, :, :, None\]"),
         (lambda: max_pool2d(IMAGE, 4), "pooling window 4x4 is larger than the 3x3"),
         (lambda: avg_pool2d(IMAGE, 0), "positive whole number"),

@@ -16,12 +16,11 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
 from utils.conv import conv2d, conv_output_size
+from utils.conv_animation import animate_convolution, animation_html
 from utils.conv_figures import (
     HIGHLIGHT_COLOUR,
     MAX_CELLS,
     PADDING_COLOUR,
-    animate_convolution,
-    animation_html,
     plot_array,
     plot_kernel_positions,
 )

@@ -14,8 +14,11 @@ a *cross-correlation*: the kernel is not flipped. Padding follows TensorFlow's
 rules exactly, including ``"same"`` padding's uneven split, which puts the
 extra row or column at the bottom or right.
 
-The interface is strict on purpose: a single 2-D image or kernel is refused,
-with a message saying how to reshape it (``image[None, :, :, None]``,
+:func:`conv2d` is the vectorised convolution that chapter 4 writes in its
+section "All windows at once" (cell tag ``vectorised-conv2d``), with input
+checks added; ``tests/test_conv.py`` proves that the two agree. The checks are
+strict on purpose: a single 2-D image or kernel is refused, with a message
+saying how to reshape it (``image[None, :, :, None]``,
 ``kernel[:, :, None, None]``).
 """
 
@@ -32,7 +35,6 @@ from utils.validation import describe
 __all__ = [
     "avg_pool2d",
     "conv2d",
-    "conv2d_loops",
     "conv_output_size",
     "max_pool2d",
     "padding_amounts",
@@ -45,9 +47,7 @@ _IMAGE_LAYOUT = "(batch, height, width, channels)"
 _KERNEL_LAYOUT = "(kernel_height, kernel_width, in_channels, out_channels)"
 
 
-# --------------------------------------------------------------------------
-# Input checks
-# --------------------------------------------------------------------------
+# Input checks -------------------------------------------------------------
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
@@ -180,9 +180,7 @@ def _check_padding(padding: Any) -> Padding:
     return int(padding)
 
 
-# --------------------------------------------------------------------------
-# Sizes
-# --------------------------------------------------------------------------
+# Sizes --------------------------------------------------------------------
 
 
 def padding_amounts(
@@ -233,18 +231,8 @@ def conv_output_size(
     """The length of a convolution's or pooling's output along one dimension.
 
     ``(size - kernel_size + 2 * padding) // stride + 1``, where ``"valid"``
-    means no padding and ``"same"`` gives ``ceil(size / stride)``.
-
-    Parameters
-    ----------
-    size:
-        The input's height or width.
-    kernel_size:
-        The kernel's (or pooling window's) height or width.
-    stride:
-        The step between two windows.
-    padding:
-        ``"valid"``, ``"same"`` or an int number of cells added on each side.
+    means no padding and ``"same"`` gives ``ceil(size / stride)``. The
+    parameters are those of :func:`padding_amounts`.
 
     Returns
     -------
@@ -279,16 +267,15 @@ def conv_output_size(
     return (padded - kernel_size) // stride + 1
 
 
-def _pad_and_check(
-    images: np.ndarray,
+def _check_fits(
+    shape: tuple[int, ...],
     window: tuple[int, int],
     stride: tuple[int, int],
     padding: Padding,
-    fill: float,
     what: str,
-) -> np.ndarray:
-    """Pad ``images`` for ``window`` and check that the window fits."""
-    _, height, width, _ = images.shape
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The padding of rows and columns, after checking that ``window`` fits."""
+    _, height, width, _ = shape
     rows = padding_amounts(height, window[0], stride[0], padding)
     cols = padding_amounts(width, window[1], stride[1], padding)
     padded_h, padded_w = height + sum(rows), width + sum(cols)
@@ -298,11 +285,7 @@ def _pad_and_check(
             f"{what} {window[0]}x{window[1]} is larger than the "
             f"{padded_h}x{padded_w} input{padded}; pad it or use a smaller {what}."
         )
-    if rows == (0, 0) and cols == (0, 0):
-        return images
-    return np.pad(
-        images, ((0, 0), rows, cols, (0, 0)), mode="constant", constant_values=fill
-    )
+    return rows, cols
 
 
 def _check_bias(bias: Any, out_channels: int) -> np.ndarray | None:
@@ -317,31 +300,25 @@ def _check_bias(bias: Any, out_channels: int) -> np.ndarray | None:
     return array
 
 
-def _prepare_conv(images, kernels, stride, padding, bias):
+def _check_conv_inputs(images, kernels, stride, padding, bias):
     images = _check_images(images)
     kernels = _check_kernels(kernels, images.shape[3])
     stride = _pair(stride, "stride")
     padding = _check_padding(padding)
     bias = _check_bias(bias, kernels.shape[3])
-    padded = _pad_and_check(images, kernels.shape[:2], stride, padding, 0.0, "kernel")
+    _check_fits(images.shape, kernels.shape[:2], stride, padding, "kernel")
     dtype = np.result_type(images.dtype, kernels.dtype)
-    return padded.astype(dtype, copy=False), kernels.astype(dtype), stride, bias
+    bias = None if bias is None else bias.astype(dtype)
+    return (
+        images.astype(dtype, copy=False),
+        kernels.astype(dtype),
+        stride,
+        padding,
+        bias,
+    )
 
 
-# --------------------------------------------------------------------------
-# Convolution
-# --------------------------------------------------------------------------
-
-
-def _empty_output(
-    padded: np.ndarray, kernels: np.ndarray, sh: int, sw: int
-) -> np.ndarray:
-    """Zeros of the output shape of a convolution of ``padded`` by ``kernels``."""
-    n_images, padded_h, padded_w, _ = padded.shape
-    kh, kw, _, n_filters = kernels.shape
-    out_h = (padded_h - kh) // sh + 1
-    out_w = (padded_w - kw) // sw + 1
-    return np.zeros((n_images, out_h, out_w, n_filters), dtype=padded.dtype)
+# Convolution --------------------------------------------------------------
 
 
 def conv2d(
@@ -396,78 +373,37 @@ def conv2d(
 
     Notes
     -----
-    Vectorised without building the large matrix of patches ("im2col"): the
-    output is a sum of ``KH * KW`` shifted, strided views of the padded input,
-    each multiplied by one ``C_in x C_out`` slice of the kernels
-    (``kernels[i, j]``). That is the same sum as the im2col matrix product,
-    taken one kernel position at a time, and on a 2-core CPU it runs within a
-    few times of ``tf.nn.conv2d`` (see ``benchmarks/bench_conv.py``).
-    :func:`conv2d_loops` computes the same thing with plain loops.
+    All windows are taken at once as a view (``sliding_window_view``), copied
+    into a matrix with one row per output position ("im2col"), and multiplied
+    by the kernels in one matrix product. The lines after the input checks are
+    those of chapter 4's cell; the matrix of windows holds about ``KH * KW``
+    times as many numbers as the image.
 
-    Chapter 4, "Convolution" (the maths); chapter 5, "The layers of a ConvNet".
+    Chapter 4, section "All windows at once"; chapter 5, "The layers of a ConvNet".
     """
-    padded, kernels, (sh, sw), bias = _prepare_conv(
+    images, kernels, (sh, sw), padding, bias = _check_conv_inputs(
         images, kernels, stride, padding, bias
     )
-    out = _empty_output(padded, kernels, sh, sw)
-    _, out_h, out_w, _ = out.shape
-    kh, kw, in_channels, _ = kernels.shape
-    for i in range(kh):
-        for j in range(kw):
-            # Every patch's cell (i, j) at once: a strided view, not a copy.
-            shifted = padded[
-                :,
-                i : i + sh * (out_h - 1) + 1 : sh,
-                j : j + sw * (out_w - 1) + 1 : sw,
-                :,
-            ]
-            if in_channels == 1:
-                out += shifted * kernels[i, j, 0]  # broadcasting beats a 1-wide matmul
-            else:
-                out += shifted @ kernels[i, j]
+    kh, kw, in_channels, n_filters = kernels.shape
+    rows = padding_amounts(images.shape[1], kh, sh, padding)
+    cols = padding_amounts(images.shape[2], kw, sw, padding)
+    padded = np.pad(images, [(0, 0), rows, cols, (0, 0)])
+    # All kh x kw windows, as a view (no copy): (N, rows, columns, C_in, kh, kw).
+    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))
+    windows = windows[:, ::sh, ::sw]  # the stride: every sh-th row, sw-th column
+    # Copy them into a matrix with one row per output position, its numbers in
+    # the (row, column, channel) order of the kernels' weights.
+    depth = kh * kw * in_channels
+    patches = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, depth)
+    # One matrix product computes every output value of every filter.
+    out = patches @ kernels.reshape(depth, n_filters)
+    out = out.reshape(*windows.shape[:3], n_filters)
     if bias is not None:
-        out += bias.astype(out.dtype)
+        out = out + bias
     return out
 
 
-def conv2d_loops(
-    images: Any,
-    kernels: Any,
-    *,
-    stride: Pair = 1,
-    padding: Padding = "valid",
-    bias: Any = None,
-) -> np.ndarray:
-    """The same as :func:`conv2d`, written as plain loops to be read, not used.
-
-    One loop per index of the output: image ``n``, row ``i``, column ``j``,
-    filter ``o``. Each output value is the sum of a patch times a kernel.
-    Slow (thousands of times slower than :func:`conv2d` on a large image);
-    the parameters, result and errors are those of :func:`conv2d`.
-
-    Chapter 4, "Convolution", section "Sliding a kernel by hand".
-    """
-    padded, kernels, (sh, sw), bias = _prepare_conv(
-        images, kernels, stride, padding, bias
-    )
-    out = _empty_output(padded, kernels, sh, sw)
-    n_images, out_h, out_w, n_filters = out.shape
-    kh, kw, _, _ = kernels.shape
-    for n in range(n_images):
-        for i in range(out_h):
-            for j in range(out_w):
-                top, left = i * sh, j * sw
-                patch = padded[n, top : top + kh, left : left + kw, :]
-                for o in range(n_filters):
-                    out[n, i, j, o] = np.sum(patch * kernels[:, :, :, o])
-                    if bias is not None:
-                        out[n, i, j, o] += bias[o]
-    return out
-
-
-# --------------------------------------------------------------------------
-# Pooling
-# --------------------------------------------------------------------------
+# Pooling ------------------------------------------------------------------
 
 
 def _pool_windows(images, pool_size, stride, padding, fill):
@@ -481,7 +417,8 @@ def _pool_windows(images, pool_size, stride, padding, fill):
             "window: some windows would hold only padding. Use a padding smaller "
             "than the window, or 'same'."
         )
-    padded = _pad_and_check(images, window, stride, padding, fill, "pooling window")
+    rows, cols = _check_fits(images.shape, window, stride, padding, "pooling window")
+    padded = np.pad(images, [(0, 0), rows, cols, (0, 0)], constant_values=fill)
     windows = sliding_window_view(padded, window, axis=(1, 2))
     return windows[:, :: stride[0], :: stride[1]], images, window, stride, padding
 

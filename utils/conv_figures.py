@@ -6,11 +6,8 @@ Chapter 4, "The mathematics of convolution", teaches from these:
   cells, optionally with a window outlined and padding cells greyed out;
 - :func:`plot_kernel_positions` draws where a kernel lands on an input for a
   given kernel size, stride and padding, and the output size that results;
-- :func:`animate_convolution` returns a Matplotlib animation of a kernel
-  sliding over an input, filling in the output one number at a time;
-- :func:`animation_html` turns that animation into a self-contained HTML
-  player (``animation.to_jshtml()``) that works offline, in Jupyter and in the
-  built book.
+- the animation of a kernel sliding over an input is in
+  :mod:`utils.conv_animation`.
 
 Like :mod:`utils.plotting`, every plotting function draws on a Matplotlib
 ``Axes`` (a new one if none is given) and returns it.
@@ -18,19 +15,15 @@ Like :mod:`utils.plotting`, every plotting function draws on a Matplotlib
 
 from __future__ import annotations
 
-import html
 import numbers
-import re
 from typing import Any
 
 import numpy as np
 
-from utils.conv import conv2d, conv_output_size, padding_amounts
-from utils.validation import as_float_array, describe, require_int
+from utils.conv import conv_output_size, padding_amounts
+from utils.validation import describe, require_int
 
 __all__ = [
-    "animate_convolution",
-    "animation_html",
     "plot_array",
     "plot_kernel_positions",
 ]
@@ -181,9 +174,59 @@ def plot_array(
     Chapter 4, sections "Convolution in one dimension" and "Two dimensions".
     """
     import matplotlib.pyplot as plt
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Rectangle
 
+    values, one_dimensional = _read_array(array)
+    rows, columns = values.shape
+    top, bottom, left, right = _padding_sides(padding, values.shape)
+    if highlight is not None:
+        highlight = _highlight_box(highlight, values.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * columns + 0.9, 0.45 * rows + 0.9))
+    colour = _cell_colours(values, shade, cmap, vmin, vmax)
+    finite = values[np.isfinite(values)]
+    whole = bool(finite.size) and bool(np.all(finite == np.round(finite)))
+    if fontsize is None:
+        fontsize = (
+            11 if max(rows, columns) <= 6 else 9 if max(rows, columns) <= 10 else 7
+        )
+    for i in range(rows):
+        for j in range(columns):
+            value = values[i, j]
+            if i < top or i >= rows - bottom or j < left or j >= columns - right:
+                face, text_colour = PADDING_COLOUR, "#555555"
+            else:
+                face, text_colour = colour(value), "black"
+            _cell(ax, i, j, face, linewidth=0.8)
+            if np.isfinite(value):
+                text = _number_text(value, fmt, whole)
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    color=text_colour,
+                    fontsize=fontsize,
+                )
+    if highlight is not None:
+        row, column, height, width = highlight
+        ax.add_patch(_outline(column - 0.5, row - 0.5, width, height))
+    _bare_grid(ax, rows, columns)
+    _label_cells(
+        ax,
+        rows,
+        columns,
+        first_row=top,
+        first_column=left,
+        one_dimensional=one_dimensional,
+    )
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _read_array(array: Any) -> tuple[np.ndarray, bool]:
+    """``array`` as a 2-D float array, and whether it was 1-D, or a clear error."""
     if array is None or array is Ellipsis:
         raise TypeError(f"array must be an array of numbers, but got {array!r}.")
     try:
@@ -199,108 +242,88 @@ def plot_array(
         )
     one_dimensional = values.ndim == 1
     values = np.atleast_2d(values)
-    rows, columns = values.shape
     if values.size == 0:
         raise ValueError("array is empty; there is nothing to draw.")
-    if max(rows, columns) > MAX_CELLS:
+    if max(values.shape) > MAX_CELLS:
         raise ValueError(
             f"an array of shape {values.shape} has too many cells to write the "
             f"numbers in; draw at most {MAX_CELLS} cells a side, or use imshow."
         )
     if np.any(np.isinf(values)):
         raise ValueError("array contains infinite values; replace them first.")
-    top, bottom, left, right = _padding_sides(padding, values.shape)
-    if highlight is not None:
-        highlight = _highlight_box(highlight, values.shape)
+    return values, one_dimensional
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * columns + 0.9, 0.45 * rows + 0.9))
+
+def _cell_colours(values, shade, cmap, vmin, vmax):
+    """A function from a cell's value to its face colour."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+
     finite = values[np.isfinite(values)]
     low = vmin if vmin is not None else (finite.min() if finite.size else 0.0)
     high = vmax if vmax is not None else (finite.max() if finite.size else 1.0)
-    if high <= low:
-        high = low + 1.0
+    norm = Normalize(vmin=low, vmax=high if high > low else low + 1.0)
     colour_map = plt.get_cmap(cmap)
-    norm = Normalize(vmin=low, vmax=high)
-    whole = bool(finite.size) and bool(np.all(finite == np.round(finite)))
-    if fontsize is None:
-        fontsize = (
-            11 if max(rows, columns) <= 6 else 9 if max(rows, columns) <= 10 else 7
-        )
 
-    for i in range(rows):
-        for j in range(columns):
-            value = values[i, j]
-            is_padding = (
-                i < top or i >= rows - bottom or j < left or j >= columns - right
-            )
-            if is_padding:
-                face, text_colour = PADDING_COLOUR, "#555555"
-            elif not np.isfinite(value):
-                face, text_colour = "white", "black"
-            elif shade:
-                # Half-way between the colour map and white: the shade shows the
-                # value and black numbers stay readable on every cell.
-                face = 0.5 * np.asarray(colour_map(norm(value))) + 0.5
-                text_colour = "black"
-            else:
-                face, text_colour = "white", "black"
-            ax.add_patch(
-                Rectangle(
-                    (j - 0.5, i - 0.5),
-                    1,
-                    1,
-                    facecolor=face,
-                    edgecolor=EDGE_COLOUR,
-                    linewidth=0.8,
-                )
-            )
-            if np.isfinite(value):
-                ax.text(
-                    j,
-                    i,
-                    _number_text(value, fmt, whole),
-                    ha="center",
-                    va="center",
-                    color=text_colour,
-                    fontsize=fontsize,
-                )
-    if highlight is not None:
-        row, column, height, width = highlight
-        ax.add_patch(
-            Rectangle(
-                (column - 0.5, row - 0.5),
-                width,
-                height,
-                fill=False,
-                edgecolor=HIGHLIGHT_COLOUR,
-                linewidth=3,
-                zorder=3,
-            )
-        )
+    def colour(value):
+        if not shade or not np.isfinite(value):
+            return "white"
+        # Half-way between the colour map and white: the shade shows the value
+        # and black numbers stay readable on every cell.
+        return 0.5 * np.asarray(colour_map(norm(value))) + 0.5
 
+    return colour
+
+
+def _cell(ax, i: int, j: int, face: Any, linewidth: float) -> None:
+    """Draw the square cell of row ``i``, column ``j``."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(
+        Rectangle(
+            (j - 0.5, i - 0.5),
+            1,
+            1,
+            facecolor=face,
+            edgecolor=EDGE_COLOUR,
+            linewidth=linewidth,
+        )
+    )
+
+
+def _outline(x: float, y: float, width: float, height: float, **style: Any):
+    """A window's outline, thick and vermillion unless ``style`` says otherwise."""
+    from matplotlib.patches import Rectangle
+
+    style = {"edgecolor": HIGHLIGHT_COLOUR, "linewidth": 3, "zorder": 3, **style}
+    return Rectangle((x, y), width, height, fill=False, **style)
+
+
+def _bare_grid(ax, rows: int, columns: int) -> None:
+    """Square cells, row 0 at the top, no frame and no grid lines."""
     ax.set_xlim(-0.5, columns - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
     ax.set_aspect("equal")
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+def _label_cells(ax, rows, columns, *, first_row, first_column, one_dimensional):
+    """Index the cells along the axes, counting from the first real cell."""
     step = 1 if columns <= 12 else 2
     ax.set_xticks(range(0, columns, step))
-    ax.set_xticklabels([str(j - left) for j in range(0, columns, step)])
+    ax.set_xticklabels([str(j - first_column) for j in range(0, columns, step)])
     ax.tick_params(length=0, labelsize="small")
     if one_dimensional:
         ax.set_yticks([])
         ax.set_xlabel("index $i$", fontsize="small")
-    else:
-        step = 1 if rows <= 12 else 2
-        ax.set_yticks(range(0, rows, step))
-        ax.set_yticklabels([str(i - top) for i in range(0, rows, step)])
-        ax.set_xlabel("column $j$", fontsize="small")
-        ax.set_ylabel("row $i$", fontsize="small")
-    if title:
-        ax.set_title(title)
-    return ax
+        return
+    step = 1 if rows <= 12 else 2
+    ax.set_yticks(range(0, rows, step))
+    ax.set_yticklabels([str(i - first_row) for i in range(0, rows, step)])
+    ax.set_xlabel("column $j$", fontsize="small")
+    ax.set_ylabel("row $i$", fontsize="small")
 
 
 def plot_kernel_positions(
@@ -352,8 +375,6 @@ def plot_kernel_positions(
     Chapter 4, section "Stride, padding and the size of the output".
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
 
     input_size = require_int(input_size, "input_size", minimum=1, maximum=MAX_CELLS)
     kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
@@ -364,336 +385,84 @@ def plot_kernel_positions(
 
     if ax is None:
         _, ax = plt.subplots(figsize=(0.32 * total + 1.6, 0.32 * total + 1.4))
-    starts = [index * stride for index in range(output_size)]
+    starts = np.arange(output_size) * stride
     covered = np.zeros(total, dtype=bool)
     for start in starts:
         covered[start : start + kernel_size] = True
-    skipped = []
+    real = np.zeros(total, dtype=bool)
+    real[before : before + input_size] = True
     for i in range(total):
         for j in range(total):
-            real = (
-                before <= i < before + input_size and before <= j < before + input_size
-            )
-            ax.add_patch(
-                Rectangle(
-                    (j - 0.5, i - 0.5),
-                    1,
-                    1,
-                    facecolor="white" if real else PADDING_COLOUR,
-                    edgecolor=EDGE_COLOUR,
-                    linewidth=0.6,
-                )
-            )
-            if real and not (covered[i] and covered[j]):
-                skipped.append((j, i))
-    if skipped:
-        ax.scatter(*zip(*skipped, strict=True), marker="x", color="#555555", s=40)
-    centre_offset = (kernel_size - 1) / 2
-    centres = np.array(starts, dtype=float) + centre_offset
+            face = "white" if real[i] and real[j] else PADDING_COLOUR
+            _cell(ax, i, j, face, linewidth=0.6)
+    skipped_rows, skipped_columns = np.nonzero(
+        np.outer(real, real) & ~np.outer(covered, covered)
+    )
+    if skipped_rows.size:
+        ax.scatter(skipped_columns, skipped_rows, marker="x", color="#555555", s=40)
+    centres = starts + (kernel_size - 1) / 2
     grid_x, grid_y = np.meshgrid(centres, centres)
     ax.scatter(grid_x.ravel(), grid_y.ravel(), s=22, color=CENTRE_COLOUR, zorder=4)
-    for number, start in enumerate(starts[:2]):
+    ax.add_patch(_outline(starts[0] - 0.5, -0.5, kernel_size, kernel_size, zorder=5))
+    if len(starts) > 1:
         ax.add_patch(
-            Rectangle(
-                (start - 0.5, -0.5),
+            _outline(
+                starts[1] - 0.5,
+                -0.5,
                 kernel_size,
                 kernel_size,
-                fill=False,
-                edgecolor=HIGHLIGHT_COLOUR,
-                linewidth=3 if number == 0 else 2,
-                linestyle="-" if number == 0 else "--",
                 zorder=5,
+                linewidth=2,
+                linestyle="--",
             )
         )
-
-    if isinstance(padding, str) and padding.lower() == "same":
-        described = f"'same' ({before} before, {after} after)"
-    elif isinstance(padding, str):
-        described = "'valid'"
-    else:
-        described = str(padding)
     ax.set_title(
         f"{input_size}x{input_size} input, {kernel_size}x{kernel_size} kernel\n"
-        f"stride {stride}, padding {described}\n"
+        f"stride {stride}, padding {_padding_label(padding, before, after)}\n"
         f"\N{RIGHTWARDS ARROW} {output_size}x{output_size} output",
         fontsize="small",
     )
-    ax.set_xlim(-0.5, total - 0.5)
-    ax.set_ylim(total - 0.5, -0.5)
-    ax.set_aspect("equal")
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    _bare_grid(ax, total, total)
     ax.set_xticks([])
     ax.set_yticks([])
     if legend:
-        handles = [
-            Line2D(
-                [], [], marker="o", color=CENTRE_COLOUR, linestyle="", label="centre"
-            ),
-            Rectangle((0, 0), 1, 1, facecolor=PADDING_COLOUR, label="padding"),
-        ]
-        if not covered[before : before + input_size].all():
-            handles.append(
-                Line2D(
-                    [], [], marker="x", color="#555555", linestyle="", label="skipped"
-                )
-            )
-        ax.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncol=len(handles),
-            fontsize="x-small",
-            frameon=False,
-            handlelength=1.0,
-        )
+        _positions_legend(ax, skipped=bool(skipped_rows.size))
     return ax
 
 
-# --------------------------------------------------------------------------
-# Animation
-# --------------------------------------------------------------------------
+def _padding_label(padding: Any, before: int, after: int) -> str:
+    if isinstance(padding, str) and padding.lower() == "same":
+        return f"'same' ({before} before, {after} after)"
+    return "'valid'" if isinstance(padding, str) else str(padding)
 
 
-def animate_convolution(
-    image: Any,
-    kernel: Any,
-    *,
-    stride: int = 1,
-    padding: str | int = "valid",
-    interval: int = 800,
-    max_frames: int = 25,
-):
-    """An animation of a kernel sliding over an image, one output value per frame.
-
-    Each frame shows three panels: the (padded) input with the current window
-    outlined, the kernel, and the output filled in up to the current position,
-    which is titled with its value. Like ``tf.nn.conv2d`` and
-    :func:`utils.conv.conv2d`, the kernel is not flipped (cross-correlation).
-
-    Parameters
-    ----------
-    image:
-        A small 2-D array (height, width).
-    kernel:
-        A 2-D array no larger than the padded image.
-    stride:
-        The step between two positions (the same along both axes).
-    padding:
-        ``"valid"``, ``"same"`` or a number of zeros on every side.
-    interval:
-        Milliseconds between frames when the animation plays.
-    max_frames:
-        The most frames allowed (one per output value). Every frame is stored
-        as a picture in the page, so keep animations short.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        The animation. Its figure is still open: show it with
-        :func:`animation_html`, which also closes the figure so that the
-        notebook does not draw the first frame a second time.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If the arrays are not 2-D arrays of numbers, the kernel does not fit,
-        or the animation would need more than ``max_frames`` frames.
-
-    Chapter 4, section "Two dimensions".
-    """
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
+def _positions_legend(ax, *, skipped: bool) -> None:
+    """Explain the dot, the grey cell and (if any) the cross, under the grid."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    image = as_float_array(image, "image", ndim=2)
-    kernel = as_float_array(kernel, "kernel", ndim=2)
-    stride = require_int(stride, "stride", minimum=1)
-    interval = require_int(interval, "interval", minimum=10)
-    max_frames = require_int(max_frames, "max_frames", minimum=1)
-    if max(image.shape) > MAX_CELLS:
-        raise ValueError(
-            f"an image of shape {image.shape} is too large to animate with its "
-            f"numbers; use at most {MAX_CELLS} cells a side."
+    def marker(symbol, label):
+        return Line2D(
+            [],
+            [],
+            marker=symbol,
+            color=CENTRE_COLOUR if symbol == "o" else "#555555",
+            linestyle="",
+            label=label,
         )
-    top, bottom = padding_amounts(image.shape[0], kernel.shape[0], stride, padding)
-    left, right = padding_amounts(image.shape[1], kernel.shape[1], stride, padding)
-    output = conv2d(
-        image[None, :, :, None],
-        kernel[:, :, None, None],
-        stride=stride,
-        padding=padding,
-    )[0, :, :, 0]
-    out_rows, out_columns = output.shape
-    frames = out_rows * out_columns
-    if frames > max_frames:
-        raise ValueError(
-            f"this animation would need {frames} frames (a {out_rows}x{out_columns} "
-            f"output), more than max_frames={max_frames}; use a smaller image, a "
-            "larger stride, or raise max_frames."
-        )
-    padded = np.pad(image, ((top, bottom), (left, right)))
-    sides = (top, bottom, left, right)
-    widths = [padded.shape[1], kernel.shape[1], out_columns]
-    height = max(padded.shape[0], kernel.shape[0], out_rows)
-    figure, axes = plt.subplots(
-        1,
-        3,
-        figsize=(0.36 * sum(widths) + 2.4, 0.36 * height + 1.3),
-        gridspec_kw={"width_ratios": widths},
-        dpi=80,
-        layout="none",  # laid out once below, not again for every frame
-    )
-    # Draw everything once; each frame then only moves two outlines and shows
-    # one more output value, which is much faster than redrawing the panels.
-    plot_array(
-        padded,
-        ax=axes[0],
-        padding=sides,
-        title="input" + (" (zero-padded)" if any(sides) else ""),
-    )
-    plot_array(kernel, ax=axes[1], shade=False, title="kernel")
-    plot_array(output, ax=axes[2], title="output")
-    cells = list(axes[2].patches)  # one per output value, row by row
-    numbers = list(axes[2].texts)
-    colours = [cell.get_facecolor() for cell in cells]
-    window = Rectangle(
-        (-0.5, -0.5),
-        kernel.shape[1],
-        kernel.shape[0],
-        fill=False,
-        edgecolor=HIGHLIGHT_COLOUR,
-        linewidth=3,
-        zorder=3,
-    )
-    current = Rectangle(
-        (-0.5, -0.5),
-        1,
-        1,
-        fill=False,
-        edgecolor=HIGHLIGHT_COLOUR,
-        linewidth=3,
-        zorder=3,
-    )
-    axes[0].add_patch(window)
-    axes[2].add_patch(current)
 
-    def draw(frame: int):
-        row, column = divmod(frame, out_columns)
-        window.set_xy((column * stride - 0.5, row * stride - 0.5))
-        current.set_xy((column - 0.5, row - 0.5))
-        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
-            cell.set_facecolor(colours[index] if index <= frame else "white")
-            number.set_visible(index <= frame)
-        axes[2].set_title(
-            f"output[{row}, {column}] = "
-            + _number_text(output[row, column], None, False)
-        )
-        return []
-
-    draw(0)
-    figure.tight_layout()
-    # tight_layout leaves a placeholder layout engine behind, which makes
-    # savefig draw every frame twice; remove it.
-    with mpl.rc_context({"figure.autolayout": False}):
-        figure.set_layout_engine(None)
-    return FuncAnimation(figure, draw, frames=frames, interval=interval, repeat=True)
-
-
-#: What replaces the player's Font Awesome icons (a stylesheet matplotlib loads
-#: from the internet): plain characters that every font has.
-_BUTTON_GLYPHS = {
-    "fa fa-minus": "&minus;",
-    "fa fa-fast-backward": "|&#9664;&#9664;",
-    "fa fa-step-backward": "|&#9664;",
-    "fa fa-play fa-flip-horizontal": "&#9664;",
-    "fa fa-pause": "||",
-    "fa fa-play": "&#9654;",
-    "fa fa-step-forward": "&#9654;|",
-    "fa fa-fast-forward": "&#9654;&#9654;|",
-    "fa fa-plus": "+",
-}
-
-
-def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> str:
-    """An animation as a self-contained HTML player, with alt text, that works offline.
-
-    It calls ``animation.to_jshtml()``, which draws every frame into a PNG and
-    bundles them with a small JavaScript player (play, pause, step, a slider),
-    then
-
-    - removes the player's link to an icon stylesheet on the internet and
-      draws its buttons with plain characters instead, so that the page loads
-      nothing from the network;
-    - gives the player's picture the alternative text ``alt``;
-    - closes the animation's figure, so that a notebook does not also show the
-      first frame as a static picture.
-
-    Show the result in a notebook with ``IPython.display.HTML(...)``.
-
-    Parameters
-    ----------
-    animation:
-        A :class:`matplotlib.animation.Animation`, for example from
-        :func:`animate_convolution`.
-    alt:
-        One sentence saying what the animation shows, for readers who cannot
-        see it.
-    default_mode:
-        What happens at the last frame: ``"once"`` (stop), ``"loop"`` or
-        ``"reflect"`` (play backwards).
-
-    Returns
-    -------
-    str
-        The HTML of the player.
-
-    Raises
-    ------
-    TypeError
-        If ``animation`` is not a Matplotlib animation or ``alt`` is not text.
-    ValueError
-        If ``alt`` is empty or ``default_mode`` is not one of the three modes.
-
-    Chapter 4, section "Two dimensions".
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import Animation
-
-    if not isinstance(animation, Animation):
-        raise TypeError(
-            "animation must be a Matplotlib animation, such as the one "
-            f"animate_convolution returns, but got {describe(animation)}."
-        )
-    if not isinstance(alt, str):
-        raise TypeError(f"alt must be a sentence of text, but got {describe(alt)}.")
-    if not alt.strip():
-        raise ValueError(
-            "alt must describe what the animation shows, for readers who cannot "
-            "see it; it is empty."
-        )
-    if default_mode not in ("once", "loop", "reflect"):
-        raise ValueError(
-            f"default_mode must be 'once', 'loop' or 'reflect', not {default_mode!r}."
-        )
-    import matplotlib as mpl
-
-    # Draw the frames at the figure's own resolution (animate_convolution
-    # keeps it low), not the book's savefig.dpi, so that the page stays light;
-    # without autolayout, savefig keeps the figure's layout instead of laying
-    # it out again (and drawing it once more) for every frame.
-    with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
-        player = animation.to_jshtml(default_mode=default_mode)
-    figure = getattr(animation, "_fig", None)
-    if figure is not None:
-        plt.close(figure)
-    player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)
-    for icon, glyph in _BUTTON_GLYPHS.items():
-        player = player.replace(
-            f'<i class="{icon}"></i>', f'<span aria-hidden="true">{glyph}</span>'
-        )
-    return player.replace(
-        "<img id=", f'<img alt="{html.escape(alt.strip(), quote=True)}" id=', 1
+    handles = [
+        marker("o", "centre"),
+        Rectangle((0, 0), 1, 1, facecolor=PADDING_COLOUR, label="padding"),
+    ]
+    if skipped:
+        handles.append(marker("x", "skipped"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=len(handles),
+        fontsize="x-small",
+        frameon=False,
+        handlelength=1.0,
     )

@@ -3,14 +3,15 @@
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
 (see :mod:`utils.checks`). The learner's functions are called on many cases
 and compared with :mod:`utils.conv`; when an answer is wrong, the check tries
-the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) to
-say which one it is.
+the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) and
+names one only when the answer matches it. Answers are read with the shared
+readers of :mod:`utils.checks` (``as_number``, ``as_array``, ``whole_number``),
+so 38, 38.0 and ``np.int64(38)`` are the same answer.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_array,
+    as_number,
     correct,
     exercise_check,
     not_attempted,
@@ -123,9 +126,10 @@ def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedb
         whole = whole_number(answer)
         if whole == expected:
             continue
+        number = as_number(answer)
         for mistake, hint in _SIZE_MISTAKES:
             wrong = mistake(size, kernel_size, stride, padding)
-            if isinstance(answer, numbers.Real) and math.isclose(answer, wrong):
+            if number is not None and math.isclose(number, wrong):
                 return not_yet(
                     f"{call} returned {answer!r}, but the output is {expected} long.",
                     hint,
@@ -159,26 +163,38 @@ def _reference_conv(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.nd
     ]
 
 
+#: (kernel shape, stride, extra rows, extra columns) of each case: square and
+#: not, odd and even kernels, a kernel as large as the image, strides 1 to 3.
+_CONV_LAYOUTS = [
+    ((3, 3), 1, (0, 4), (0, 4)),
+    ((3, 2), 1, (1, 3), (5, 8)),  # clearly wider than high
+    ((2, 3), 2, (3, 7), (1, 5)),
+    ((3, 3), 3, (3, 8), (3, 8)),
+    ((4, 6), 1, (0, 0), (0, 0)),
+    ((1, 1), 2, (3, 7), (5, 8)),
+    ((4, 3), 2, (3, 7), (1, 5)),
+]
+
+
 def _conv_cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Deterministic test cases: square and not, odd and even kernels, strides."""
-    generator = np.random.default_rng(2024)
-    shapes = [
-        ((5, 5), (3, 3), 1),
-        ((6, 9), (3, 2), 1),
-        ((7, 5), (2, 3), 2),
-        ((8, 8), (3, 3), 3),
-        ((4, 6), (4, 6), 1),
-        ((5, 7), (1, 1), 2),
-        ((9, 6), (4, 3), 2),
-    ]
-    return [
-        (
-            generator.integers(-4, 5, size=image_shape).astype(float),
-            generator.integers(-3, 4, size=kernel_shape).astype(float),
-            stride,
+    """Fresh random cases at every call: the learner cannot tune to them.
+
+    Each layout keeps its kernel shape and stride; the image's size (the
+    kernel's plus a random number of extra rows and columns) and every value
+    are drawn anew. Values are whole numbers, so a right answer is exact.
+    """
+    generator = np.random.default_rng()
+    cases = []
+    for kernel_shape, stride, extra_rows, extra_cols in _CONV_LAYOUTS:
+        image_shape = (
+            kernel_shape[0] + int(generator.integers(extra_rows[0], extra_rows[1] + 1)),
+            kernel_shape[1] + int(generator.integers(extra_cols[0], extra_cols[1] + 1)),
         )
-        for image_shape, kernel_shape, stride in shapes
-    ]
+        image = generator.integers(-4, 5, size=image_shape).astype(float)
+        kernel = generator.integers(-3, 4, size=kernel_shape).astype(float)
+        kernel[0, 0] = 4.0  # no kernel is all zeros or symmetric under a flip
+        cases.append((image, kernel, stride))
+    return cases
 
 
 @exercise_check
@@ -188,7 +204,8 @@ def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
     The function gets a 2-D image, a 2-D kernel and a stride, and must return
     the 2-D cross-correlation with 'valid' padding, as ``tf.nn.conv2d`` computes
     it. It is compared with :func:`utils.conv.conv2d` on square and
-    non-square images and kernels, with strides 1 to 3.
+    non-square images and kernels, with strides 1 to 3, drawn anew at every
+    call (see :func:`_conv_cases`); no expected value is ever printed.
 
     Chapter 4, exercise "Your own conv2d".
     """
@@ -209,11 +226,11 @@ def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
                 f"your function returned None for {case}.",
                 "end it with `return output`.",
             )
-        try:
-            answer = np.asarray(answer, dtype=float)
-        except (TypeError, ValueError):
+        returned = answer
+        answer = as_array(returned)
+        if answer is None:
             return not_yet(
-                f"your function returned {type(answer).__name__}, which is not an "
+                f"your function returned {type(returned).__name__}, which is not an "
                 f"array of numbers, for {case}.",
                 "build the output with np.zeros((out_rows, out_cols)) and fill it in.",
             )

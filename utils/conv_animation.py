@@ -1,0 +1,257 @@
+"""The animation of a kernel sliding over an image, for chapter 4.
+
+- :func:`animate_convolution` returns a Matplotlib animation of a kernel
+  sliding over an input, filling in the output one number at a time;
+- :func:`animation_html` turns that animation into a self-contained HTML
+  player (``animation.to_jshtml()``) that works offline, in Jupyter and in the
+  built book.
+
+The panels are drawn with :func:`utils.conv_figures.plot_array`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import numpy as np
+
+from utils.conv import conv2d, padding_amounts
+from utils.conv_figures import MAX_CELLS, _number_text, _outline, plot_array
+from utils.validation import as_float_array, describe, require_int
+
+__all__ = ["animate_convolution", "animation_html"]
+
+
+def animate_convolution(
+    image: Any,
+    kernel: Any,
+    *,
+    stride: int = 1,
+    padding: str | int = "valid",
+    interval: int = 800,
+    max_frames: int = 25,
+):
+    """An animation of a kernel sliding over an image, one output value per frame.
+
+    Each frame shows three panels: the (padded) input with the current window
+    outlined, the kernel, and the output filled in up to the current position,
+    which is titled with its value. Like ``tf.nn.conv2d`` and
+    :func:`utils.conv.conv2d`, the kernel is not flipped (cross-correlation).
+
+    Parameters
+    ----------
+    image:
+        A small 2-D array (height, width).
+    kernel:
+        A 2-D array no larger than the padded image.
+    stride:
+        The step between two positions (the same along both axes).
+    padding:
+        ``"valid"``, ``"same"`` or a number of zeros on every side.
+    interval:
+        Milliseconds between frames when the animation plays.
+    max_frames:
+        The most frames allowed (one per output value). Every frame is stored
+        as a picture in the page, so keep animations short.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        The animation. Its figure is still open: show it with
+        :func:`animation_html`, which also closes the figure so that the
+        notebook does not draw the first frame a second time.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the arrays are not 2-D arrays of numbers, the kernel does not fit,
+        or the animation would need more than ``max_frames`` frames.
+
+    Chapter 4, section "Two dimensions".
+    """
+    import matplotlib as mpl
+    from matplotlib.animation import FuncAnimation
+
+    image = as_float_array(image, "image", ndim=2)
+    kernel = as_float_array(kernel, "kernel", ndim=2)
+    stride = require_int(stride, "stride", minimum=1)
+    interval = require_int(interval, "interval", minimum=10)
+    max_frames = require_int(max_frames, "max_frames", minimum=1)
+    if max(image.shape) > MAX_CELLS:
+        raise ValueError(
+            f"an image of shape {image.shape} is too large to animate with its "
+            f"numbers; use at most {MAX_CELLS} cells a side."
+        )
+    top, bottom = padding_amounts(image.shape[0], kernel.shape[0], stride, padding)
+    left, right = padding_amounts(image.shape[1], kernel.shape[1], stride, padding)
+    output = conv2d(
+        image[None, :, :, None],
+        kernel[:, :, None, None],
+        stride=stride,
+        padding=padding,
+    )[0, :, :, 0]
+    out_rows, out_columns = output.shape
+    if out_rows * out_columns > max_frames:
+        raise ValueError(
+            f"this animation would need {out_rows * out_columns} frames (a "
+            f"{out_rows}x{out_columns} output), more than max_frames={max_frames}; "
+            "use a smaller image, a larger stride, or raise max_frames."
+        )
+    figure, axes = _draw_panels(image, kernel, output, (top, bottom, left, right))
+    draw = _frame_drawer(axes, kernel.shape, output, stride)
+    draw(0)
+    figure.tight_layout()
+    # tight_layout leaves a placeholder layout engine behind, which makes
+    # savefig draw every frame twice; remove it.
+    with mpl.rc_context({"figure.autolayout": False}):
+        figure.set_layout_engine(None)
+    return FuncAnimation(
+        figure, draw, frames=output.size, interval=interval, repeat=True
+    )
+
+
+def _draw_panels(image, kernel, output, sides):
+    """The three panels, drawn once: padded input, kernel, output."""
+    import matplotlib.pyplot as plt
+
+    top, bottom, left, right = sides
+    padded = np.pad(image, ((top, bottom), (left, right)))
+    widths = [padded.shape[1], kernel.shape[1], output.shape[1]]
+    height = max(padded.shape[0], kernel.shape[0], output.shape[0])
+    figure, axes = plt.subplots(
+        1,
+        3,
+        figsize=(0.36 * sum(widths) + 2.4, 0.36 * height + 1.3),
+        gridspec_kw={"width_ratios": widths},
+        dpi=80,
+        layout="none",  # laid out once, not again for every frame
+    )
+    title = "input" + (" (zero-padded)" if any(sides) else "")
+    plot_array(padded, ax=axes[0], padding=sides, title=title)
+    plot_array(kernel, ax=axes[1], shade=False, title="kernel")
+    plot_array(output, ax=axes[2], title="output")
+    return figure, axes
+
+
+def _frame_drawer(axes, kernel_shape, output, stride):
+    """The function that draws frame ``k``: it moves the two outlines and shows
+    the output values up to ``k``, much faster than redrawing the panels."""
+    cells = list(axes[2].patches)  # one per output value, row by row
+    numbers = list(axes[2].texts)
+    colours = [cell.get_facecolor() for cell in cells]
+    window = _outline(-0.5, -0.5, kernel_shape[1], kernel_shape[0])
+    current = _outline(-0.5, -0.5, 1, 1)
+    axes[0].add_patch(window)
+    axes[2].add_patch(current)
+
+    def draw(frame: int):
+        row, column = divmod(frame, output.shape[1])
+        window.set_xy((column * stride - 0.5, row * stride - 0.5))
+        current.set_xy((column - 0.5, row - 0.5))
+        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
+            cell.set_facecolor(colours[index] if index <= frame else "white")
+            number.set_visible(index <= frame)
+        value = _number_text(output[row, column], None, False)
+        axes[2].set_title(f"output[{row}, {column}] = {value}")
+        return []
+
+    return draw
+
+
+#: What replaces the player's Font Awesome icons (a stylesheet matplotlib loads
+#: from the internet): plain characters that every font has.
+_BUTTON_GLYPHS = {
+    "fa fa-minus": "&minus;",
+    "fa fa-fast-backward": "|&#9664;&#9664;",
+    "fa fa-step-backward": "|&#9664;",
+    "fa fa-play fa-flip-horizontal": "&#9664;",
+    "fa fa-pause": "||",
+    "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&#9654;|",
+    "fa fa-fast-forward": "&#9654;&#9654;|",
+    "fa fa-plus": "+",
+}
+
+
+def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> str:
+    """An animation as a self-contained HTML player, with alt text, that works offline.
+
+    It calls ``animation.to_jshtml()``, which draws every frame into a PNG and
+    bundles them with a small JavaScript player (play, pause, step, a slider),
+    then
+
+    - removes the player's link to an icon stylesheet on the internet and
+      draws its buttons with plain characters instead, so that the page loads
+      nothing from the network;
+    - gives the player's picture the alternative text ``alt``;
+    - closes the animation's figure, so that a notebook does not also show the
+      first frame as a static picture.
+
+    Show the result in a notebook with ``IPython.display.HTML(...)``.
+
+    Parameters
+    ----------
+    animation:
+        A :class:`matplotlib.animation.Animation`, for example from
+        :func:`animate_convolution`.
+    alt:
+        One sentence saying what the animation shows, for readers who cannot
+        see it.
+    default_mode:
+        What happens at the last frame: ``"once"`` (stop), ``"loop"`` or
+        ``"reflect"`` (play backwards).
+
+    Returns
+    -------
+    str
+        The HTML of the player.
+
+    Raises
+    ------
+    TypeError
+        If ``animation`` is not a Matplotlib animation or ``alt`` is not text.
+    ValueError
+        If ``alt`` is empty or ``default_mode`` is not one of the three modes.
+
+    Chapter 4, section "Two dimensions".
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import Animation
+
+    if not isinstance(animation, Animation):
+        raise TypeError(
+            "animation must be a Matplotlib animation, such as the one "
+            f"animate_convolution returns, but got {describe(animation)}."
+        )
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a sentence of text, but got {describe(alt)}.")
+    if not alt.strip():
+        raise ValueError(
+            "alt must describe what the animation shows, for readers who cannot "
+            "see it; it is empty."
+        )
+    if default_mode not in ("once", "loop", "reflect"):
+        raise ValueError(
+            f"default_mode must be 'once', 'loop' or 'reflect', not {default_mode!r}."
+        )
+    import matplotlib as mpl
+
+    # Draw the frames at the figure's own resolution (animate_convolution
+    # keeps it low), not the book's savefig.dpi, so that the page stays light;
+    # without autolayout, savefig keeps the figure's layout instead of laying
+    # it out again (and drawing it once more) for every frame.
+    with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
+        player = animation.to_jshtml(default_mode=default_mode)
+    figure = getattr(animation, "_fig", None)
+    if figure is not None:
+        plt.close(figure)
+    player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)
+    for icon, glyph in _BUTTON_GLYPHS.items():
+        player = player.replace(
+            f'<i class="{icon}"></i>', f'<span aria-hidden="true">{glyph}</span>'
+        )
+    return player.replace(
+        "<img id=", f'<img alt="{html.escape(alt.strip(), quote=True)}" id=', 1
+    )

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from utils.checks.training_cnns import (
-    EXERCISE_CONFUSION_MATRIX,
     check_confusion_metrics,
     check_conv_layer_cost,
     check_invariance_statements,
     check_shift_digit,
+    exercise_confusion_matrix,
 )
 
 # ---------------------------------------------------------------- layer cost
@@ -20,6 +20,26 @@ def test_cost_accepts_the_solution_in_several_spellings(capsys):
     assert check_conv_layer_cost((3 * 3 * 16 + 1) * 32, 10 * 10 * 32 * 144).passed
     assert check_conv_layer_cost(4640.0, np.int64(460_800)).passed
     assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("parameters", "multiply_adds"),
+    [
+        (np.float64(4640.0), 460_800.0),
+        (np.array(4640), np.array([460_800.0])),
+        (np.array([4640.0]), np.int32(460_800)),
+    ],
+)
+def test_cost_reads_floats_and_arrays_as_numbers(parameters, multiply_adds):
+    assert check_conv_layer_cost(parameters, multiply_adds).passed
+
+
+def test_cost_rejects_wrong_floats_and_arrays():
+    assert check_conv_layer_cost(4608.0, 460_800.0).passed is False
+    assert (
+        check_conv_layer_cost(np.array([4640.0]), np.array(294_912.0)).passed is False
+    )
+    assert check_conv_layer_cost(np.array([4640, 4640]), 460_800).passed is False
 
 
 @pytest.mark.parametrize(
@@ -39,6 +59,7 @@ def test_cost_accepts_the_solution_in_several_spellings(capsys):
         (4640, 4640, "number of parameters"),
         (4640, 1, "not right"),
         ("4640", 460_800, "whole numbers"),
+        ([4640], 460_800, "whole numbers"),
         (4640, 460_800.5, "whole numbers"),
         (True, 460_800, "whole numbers"),
     ],
@@ -80,6 +101,27 @@ def test_shift_accepts_the_solution_and_a_scipy_version():
         return ndimage.shift(image, (rows, columns), order=0, mode="constant")
 
     assert check_shift_digit(with_scipy).passed
+
+
+def test_shift_accepts_a_list_or_a_tensor():
+    import tensorflow as tf
+
+    assert check_shift_digit(lambda im, r, c: solution(im, r, c).tolist()).passed
+    assert check_shift_digit(lambda im, r, c: tf.constant(solution(im, r, c))).passed
+
+
+def test_shift_check_keeps_its_own_image():
+    """A function that writes into the image it is given cannot fool the check."""
+
+    def scribbles_then_solves(image, rows, columns):
+        result = solution(image, rows, columns)
+        image += 1  # changes only the learner's copy
+        return result
+
+    feedback = check_shift_digit(scribbles_then_solves)
+    assert feedback.passed is False
+    assert "changed the image" in feedback.message
+    assert check_shift_digit(solution).passed
 
 
 def wrapping(image, rows, columns):
@@ -147,7 +189,7 @@ def test_shift_template_and_placeholder_are_not_attempted():
 
 # ---------------------------------------------------------------- confusion
 
-MATRIX = EXERCISE_CONFUSION_MATRIX
+MATRIX = exercise_confusion_matrix()
 ACCURACY = np.trace(MATRIX) / MATRIX.sum()
 RECALLS = np.diag(MATRIX) / MATRIX.sum(axis=1)
 
@@ -180,6 +222,53 @@ def test_confusion_rejects_typical_mistakes(accuracy, recalls, phrase):
     assert phrase in feedback.message
 
 
+@pytest.mark.parametrize(
+    ("accuracy", "recalls"),
+    [
+        (np.float32(ACCURACY), tuple(RECALLS)),
+        (np.array(ACCURACY), RECALLS.astype(np.float32)),
+        (np.array([ACCURACY]), RECALLS.reshape(3)),
+    ],
+)
+def test_confusion_reads_numbers_and_arrays_of_any_type(accuracy, recalls):
+    import tensorflow as tf
+
+    assert check_confusion_metrics(accuracy, recalls).passed
+    assert check_confusion_metrics(tf.constant(accuracy), tf.constant(recalls)).passed
+
+
+def test_confusion_matrix_handed_out_is_a_copy():
+    """Zeroing the diagonal of the learner's matrix must not change the verdict."""
+    matrix = exercise_confusion_matrix()
+    np.fill_diagonal(matrix, 0)
+    accuracy = np.trace(matrix) / matrix.sum()
+    recalls = np.diag(matrix) / matrix.sum(axis=1)
+    assert accuracy == 0.0
+    assert check_confusion_metrics(accuracy, recalls).passed is False
+    assert check_confusion_metrics(ACCURACY, RECALLS).passed
+    np.testing.assert_array_equal(exercise_confusion_matrix(), MATRIX)
+    assert exercise_confusion_matrix() is not exercise_confusion_matrix()
+
+
+def test_confusion_reference_is_read_only():
+    from utils.checks import training_cnns
+
+    with pytest.raises(ValueError, match="read-only"):
+        training_cnns._CONFUSION_MATRIX[0, 0] = 0
+
+
+def test_confusion_feedback_does_not_give_the_answer_away():
+    for accuracy, recalls in [
+        (0.5, RECALLS),
+        (ACCURACY, RECALLS[::-1]),
+        ("x", RECALLS),
+    ]:
+        message = check_confusion_metrics(accuracy, recalls).message
+        assert f"{ACCURACY:.3f}" not in message
+        assert "np.trace" not in message and "sum(axis=1)" not in message
+        assert not any(f"{r:.3f}" in message for r in RECALLS)
+
+
 def test_confusion_placeholder_is_not_attempted():
     assert check_confusion_metrics(..., ...).passed is None
     assert check_confusion_metrics(ACCURACY, ...).passed is None
@@ -188,7 +277,19 @@ def test_confusion_placeholder_is_not_attempted():
 # ---------------------------------------------------------------- invariance
 
 
-@pytest.mark.parametrize("answer", [{"a", "d"}, ["A", "d"], ("d", "a."), "a, d", "ad"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"a", "d"},
+        ["A", "d"],
+        ("d", "a."),
+        "a, d",
+        "ad",
+        "A and D",
+        " d;a ",
+        {" a ", "D"},
+    ],
+)
 def test_invariance_accepts_the_answer_in_several_spellings(answer):
     assert check_invariance_statements(answer).passed
 

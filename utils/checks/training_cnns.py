@@ -5,11 +5,14 @@ Each check prints a verdict and returns a :class:`~utils.checks.Feedback` (see
 :mod:`utils.checks`). A wrong answer is compared with the usual mistakes (a
 forgotten bias or channel, 'same' read as 'valid', ``np.roll`` instead of a shift,
 precision instead of recall) and the check names the one it recognises.
+
+Answers are read with the shared readers of :mod:`utils.checks` (a number may be
+an int, a float, a NumPy scalar or a one-element array or tensor). The checks'
+reference data are private and read-only; the learner gets copies.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +20,9 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_array,
+    as_number,
+    as_words,
     close_enough,
     correct,
     exercise_check,
@@ -26,22 +32,30 @@ from utils.checks import (
 )
 
 __all__ = [
-    "EXERCISE_CONFUSION_MATRIX",
     "check_confusion_metrics",
     "check_conv_layer_cost",
     "check_invariance_statements",
     "check_shift_digit",
+    "exercise_confusion_matrix",
 ]
 
-#: The confusion matrix of the exercise "Reading a confusion matrix"
-#: (rows: true class, columns: predicted class).
-EXERCISE_CONFUSION_MATRIX = np.array(
+# The confusion matrix of the exercise "Reading a confusion matrix" (rows: true
+# class, columns: predicted class). Read-only: the check computes its reference
+# from it, and the learner works on a copy (exercise_confusion_matrix()).
+_CONFUSION_MATRIX = np.array(
     [
         [48, 5, 2],
         [7, 36, 7],
         [1, 10, 24],
     ]
 )
+_CONFUSION_MATRIX.setflags(write=False)
+
+
+def exercise_confusion_matrix() -> np.ndarray:
+    """A fresh copy of the exercise's confusion matrix, the learner's to change."""
+    return _CONFUSION_MATRIX.copy()
+
 
 # The second convolution of the chapter's CNN: Conv2D(32, 3, 'same') on 10 x 10 x 16.
 _HEIGHT = _WIDTH = 10
@@ -75,21 +89,6 @@ _STATEMENT_HINTS = {
         "maps, so moving a feature changes which weights it meets."
     ),
 }
-
-
-# --------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, np.generic | np.ndarray) and np.ndim(value) == 0:
-        value = value.item()
-    if isinstance(value, numbers.Real) and np.isfinite(value):
-        return float(value)
-    return None
 
 
 # --------------------------------------------------------------------------
@@ -194,11 +193,23 @@ def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
 
 
 def _reference_shift(image: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    # Whole-pixel shifts are exact copies of pixels with zero fill (tested in
-    # tests/test_cnn_experiments.py against a slicing reference).
-    from utils.cnn_experiments import shift_images
+    """``image`` moved ``rows`` down and ``columns`` right, zero fill, no wrap."""
+    height, width = image.shape
+    shifted = np.zeros_like(image)
+    if abs(rows) < height and abs(columns) < width:
+        shifted[
+            max(rows, 0) : height + min(rows, 0),
+            max(columns, 0) : width + min(columns, 0),
+        ] = image[
+            max(-rows, 0) : height + min(-rows, 0),
+            max(-columns, 0) : width + min(-columns, 0),
+        ]
+    return shifted
 
-    return shift_images(image, rows, columns, order=0)
+
+#: The test image of the shift check (read-only: each call gets a copy).
+_SHIFT_IMAGE = np.arange(1.0, 31.0).reshape(5, 6)
+_SHIFT_IMAGE.setflags(write=False)
 
 
 #: (rows, columns) shifts the check tries, chosen so that each typical mistake
@@ -224,12 +235,12 @@ def check_shift_digit(shift_digit: Callable) -> Feedback:
             "shift_digit must be a function (define it with def).",
             "def shift_digit(image, rows, columns): ...",
         )
-    image = np.arange(1.0, 31.0).reshape(5, 6)
-    original = image.copy()
+    image = _SHIFT_IMAGE
     outputs = {}
     for rows, columns in _SHIFT_CASES:
-        result = shift_digit(image, rows, columns)
-        if not np.array_equal(image, original):
+        given = image.copy()
+        result = shift_digit(given, rows, columns)
+        if not np.array_equal(given, image):
             return not_yet(
                 "shift_digit changed the image it was given.",
                 "start from a new array, such as np.zeros_like(image), and fill it.",
@@ -239,7 +250,12 @@ def check_shift_digit(shift_digit: Callable) -> Feedback:
                 "shift_digit returned None.",
                 "end the function with return shifted.",
             )
-        result = np.asarray(result, dtype=float)
+        result = as_array(result)
+        if result is None:
+            return not_yet(
+                "shift_digit must return an image (an array of numbers).",
+                "end the function with return shifted.",
+            )
         if result.shape != image.shape:
             return not_yet(
                 f"for a {image.shape} image, shift_digit returned shape {result.shape}.",
@@ -293,20 +309,22 @@ def check_shift_digit(shift_digit: Callable) -> Feedback:
 @exercise_check
 def check_confusion_metrics(accuracy: Any, recalls: Any) -> Feedback:
     """Exercise "Reading a confusion matrix"."""
-    matrix = EXERCISE_CONFUSION_MATRIX.astype(float)
+    matrix = _CONFUSION_MATRIX.astype(
+        float
+    )  # the check's own data, never the learner's
     expected_accuracy = np.trace(matrix) / matrix.sum()
     expected_recalls = np.diag(matrix) / matrix.sum(axis=1)
-    value = _as_number(accuracy)
+    value = as_number(accuracy)
     if value is None:
         return not_yet(
             "accuracy must be one number.",
-            "np.trace(matrix) / matrix.sum() gives one number.",
+            "the fraction of all examples that were classified correctly.",
         )
     if not np.isclose(value, expected_accuracy, atol=1e-3):
         if np.isclose(value, np.trace(matrix)):
             return not_yet(
                 "that is the number of correct answers.",
-                "divide it by the number of examples, matrix.sum().",
+                "accuracy is a fraction of all the examples.",
             )
         if np.isclose(value, 100 * expected_accuracy, atol=0.1):
             return not_yet(
@@ -316,22 +334,18 @@ def check_confusion_metrics(accuracy: Any, recalls: Any) -> Feedback:
         if np.isclose(value, expected_recalls.mean(), atol=1e-3):
             return not_yet(
                 "that is the average of the three recalls (the balanced accuracy).",
-                "accuracy counts every example once: all correct answers over all "
-                "examples.",
+                "accuracy counts every example once.",
             )
         return not_yet(
             f"accuracy = {value:.4g} is not right.",
-            "the correct answers are on the diagonal.",
+            "the correct answers are on the diagonal of the matrix.",
         )
-    try:
-        recall_array = np.asarray(recalls, dtype=float)
-    except (TypeError, ValueError):
-        return not_yet("recalls must be three numbers.", "one per class, in order.")
-    if recall_array.shape != (3,):
+    recall_array = as_array(recalls)
+    if recall_array is None or recall_array.shape != (3,):
+        shape = "" if recall_array is None else f", not shape {recall_array.shape}"
         return not_yet(
-            f"recalls must hold three numbers, one per class, not shape "
-            f"{recall_array.shape}.",
-            "np.diag(matrix) / matrix.sum(axis=1) gives one per row.",
+            f"recalls must hold three numbers, one per class{shape}.",
+            "one recall per true class (row), in order.",
         )
     if close_enough(recall_array, expected_recalls, atol=1e-3):
         return correct(
@@ -342,16 +356,16 @@ def check_confusion_metrics(accuracy: Any, recalls: Any) -> Feedback:
     if close_enough(recall_array, np.diag(matrix) / matrix.sum(axis=0), atol=1e-3):
         return not_yet(
             "those are the precisions: you divided by the column sums.",
-            "recall divides by the number of examples of the true class, the row sum.",
+            "recall divides by the number of examples of the true class.",
         )
     if close_enough(recall_array, np.diag(matrix), atol=1e-3):
         return not_yet(
             "those are counts of correct answers.",
-            "divide each by the number of examples of its class.",
+            "a recall is a fraction of the examples of one class.",
         )
     return not_yet(
         "the recalls are not right.",
-        "for class k: matrix[k, k] / (sum of row k).",
+        "each recall is about one true class: one row of the matrix.",
     )
 
 
@@ -361,20 +375,19 @@ def check_confusion_metrics(accuracy: Any, recalls: Any) -> Feedback:
 
 
 def _as_letters(answer: Any) -> set[str] | None:
+    """The letters named in a set, list or tuple of strings, or in one string."""
     if isinstance(answer, str):
-        items = [part for part in answer.replace(",", " ").split() if part]
-        if len(items) == 1 and len(items[0]) > 1:
-            items = list(items[0])
-    elif isinstance(answer, set | frozenset | list | tuple):
-        items = list(answer)
-    else:
+        words = (as_words(answer) or "").split()
+        words = [word for word in words if word != "and"]
+        if len(words) == 1 and len(words[0]) > 1:
+            words = list(words[0])  # "ad"
+        return set(words)
+    if not isinstance(answer, set | frozenset | list | tuple):
         return None
-    letters = set()
-    for item in items:
-        if not isinstance(item, str):
-            return None
-        letters.add(item.strip().strip(".").lower())
-    return letters
+    letters = [as_words(item) for item in answer]
+    if any(letter is None for letter in letters):
+        return None
+    return set(letters)
 
 
 @exercise_check

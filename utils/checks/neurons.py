@@ -7,11 +7,14 @@ import numpy as np
 from utils.activations import sigmoid, step
 from utils.checks import (
     Feedback,
+    as_array,
+    as_number,
     correct,
     exercise_check,
     is_placeholder,
     not_attempted,
     not_yet,
+    whole_number,
 )
 from utils.data import load_logic_gate
 
@@ -23,35 +26,37 @@ __all__ = [
 ]
 
 
-def _as_vector(value, name: str, length: int) -> np.ndarray | Feedback:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return not_yet(f"{name} should be numbers, but it is {type(value).__name__}.")
-    if array.shape != (length,):
-        return not_yet(
-            f"{name} should hold {length} numbers (shape ({length},)), "
-            f"but its shape is {array.shape}.",
-            f"write it as np.array([...]) with {length} values.",
-        )
-    return array
+def _shape_problem(name: str, value, shape: tuple[int, ...]) -> Feedback | None:
+    """A "not yet" if ``value`` is not an array of numbers of this shape."""
+    if as_array(value, shape) is not None:
+        return None
+    array = as_array(value)
+    found = "not numbers" if array is None else f"shape {array.shape}"
+    return not_yet(
+        f"{name} should be numbers of shape {shape}, but it is {found}.",
+        f"write it as np.array([...]) with shape {shape}.",
+    )
+
+
+def _wrong_inputs(X, predicted, y) -> list[tuple[int, ...]]:
+    return [
+        tuple(int(v) for v in x)
+        for x, p, t in zip(X, predicted, y, strict=True)
+        if p != t
+    ]
 
 
 @exercise_check
 def check_and_weights(weights, bias) -> Feedback:
     """Exercise "Weights for AND": a step neuron that computes AND."""
-    weights = _as_vector(weights, "weights", 2)
-    if isinstance(weights, Feedback):
-        return weights
-    if np.ndim(bias) != 0:
+    problem = _shape_problem("weights", weights, (2,))
+    if problem:
+        return problem
+    if as_number(bias) is None:
         return not_yet("bias should be one number.")
     X, y = load_logic_gate("and")
-    predicted = step(X @ weights + float(bias))
-    wrong = [
-        tuple(int(v) for v in x)
-        for x, p, t in zip(X, predicted, y, strict=True)
-        if p != t
-    ]
+    predicted = step(X @ as_array(weights) + as_number(bias))
+    wrong = _wrong_inputs(X, predicted, y)
     if not wrong:
         return correct(
             "Your neuron fires only when both inputs are 1. Any weights and bias work "
@@ -60,7 +65,7 @@ def check_and_weights(weights, bias) -> Feedback:
     if np.array_equal(predicted, load_logic_gate("or")[1]):
         return not_yet(
             "your neuron computes OR: it fires when just one input is 1.",
-            "lower the bias so that one input alone stays below the threshold.",
+            "one input alone must leave the weighted sum plus bias below 0.",
         )
     return not_yet(
         f"your neuron gets the wrong answer for the input(s) {wrong}.",
@@ -76,28 +81,29 @@ def check_sigmoid(function) -> Feedback:
             f"pass your function itself (my_sigmoid), not {type(function).__name__}."
         )
     z = np.array([-5.0, -1.0, -0.5, 0.0, 0.5, 1.0, 5.0])
+    expected = sigmoid(z)
     with np.errstate(all="ignore"):
-        answer = function(z)
-    if is_placeholder(answer):
+        returned = function(z.copy())
+    if is_placeholder(returned):
         return not_attempted("my_sigmoid (its return line)")
-    answer = np.asarray(answer, dtype=float)
-    if answer.shape != z.shape:
+    answer = as_array(returned)
+    if answer is None or answer.shape != z.shape:
+        found = "not numbers" if answer is None else f"shape {answer.shape}"
         return not_yet(
-            f"for 7 inputs your function returned shape {answer.shape}, not (7,).",
+            f"for 7 inputs your function returned {found}, not 7 numbers.",
             "use NumPy operations (np.exp), which work element by element.",
         )
-    expected = sigmoid(z)
     if np.allclose(answer, 1 - expected):
         return not_yet(
             "your function is the sigmoid mirrored: it gives 1 - sigmoid(z).",
-            "check the sign inside the exponential: sigmoid(z) = 1 / (1 + exp(-z)).",
+            "check the sign inside the exponential.",
         )
     if not np.allclose(answer, expected, atol=1e-6):
         worst = int(np.argmax(np.abs(answer - expected)))
         return not_yet(
             f"for z = {z[worst]:g} your function gives {answer[worst]:.4f}, "
-            f"but sigmoid(z) = {expected[worst]:.4f}.",
-            "sigmoid(z) = 1 / (1 + exp(-z)); sigmoid(0) must be 0.5.",
+            "which is not sigmoid(z).",
+            "sigmoid(0) must be 0.5, and the output must rise from 0 to 1.",
         )
     return correct("Your sigmoid matches: 0.5 at zero, near 0 and 1 in the tails.")
 
@@ -112,25 +118,26 @@ def check_parameter_count(answer) -> Feedback:
     sizes = PARAMETER_EXERCISE_LAYERS
     weights = sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
     biases = sum(sizes[1:])
-    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        return not_yet(f"give a whole number, not {type(answer).__name__} {answer!r}.")
-    if answer == weights + biases:
+    count = whole_number(answer)
+    if count is None:
+        return not_yet(f"give one whole number, not {answer!r}.")
+    if count == weights + biases:
         return correct(
             f"{weights} weights (4x5 + 5x3) and {biases} biases (5 + 3): "
             f"{weights + biases} parameters."
         )
-    if answer == weights:
+    if count == weights:
         return not_yet(
-            f"{answer} counts the weights but not the biases.",
+            f"{count} counts the weights but not the biases.",
             "every unit of the hidden and output layers also has a bias.",
         )
-    if answer == weights + biases + sizes[0]:
+    if count == weights + biases + sizes[0]:
         return not_yet(
-            f"{answer} gives the input layer biases too.",
+            f"{count} gives the input layer biases too.",
             "the input layer only holds the input; it computes nothing and has no bias.",
         )
     return not_yet(
-        f"{answer} is not the number of parameters.",
+        f"{count} is not the number of parameters.",
         "between two layers of m and n units there are m x n weights; add one bias "
         "per unit that computes something.",
     )
@@ -139,32 +146,23 @@ def check_parameter_count(answer) -> Feedback:
 @exercise_check
 def check_xor_network(W1, b1, w2, b2) -> Feedback:
     """Exercise "XOR with a hidden layer": a 2-2-1 network of step units."""
-    W1 = np.asarray(W1, dtype=float)
-    if W1.shape != (2, 2):
-        return not_yet(
-            f"W1 should be 2x2 (2 inputs -> 2 hidden units), but its shape is {W1.shape}."
-        )
-    b1 = _as_vector(b1, "b1", 2)
-    if isinstance(b1, Feedback):
-        return b1
-    w2 = _as_vector(w2, "w2", 2)
-    if isinstance(w2, Feedback):
-        return w2
-    if np.ndim(b2) != 0:
+    for name, value, shape in (("W1", W1, (2, 2)), ("b1", b1, (2,)), ("w2", w2, (2,))):
+        problem = _shape_problem(name, value, shape)
+        if problem:
+            return problem
+    if as_number(b2) is None:
         return not_yet("b2 should be one number: the output unit's bias.")
     X, y = load_logic_gate("xor")
-    hidden = step(X @ W1 + b1)
-    output = step(hidden @ w2 + float(b2))
-    if np.array_equal(output, y):
+    hidden = step(X @ as_array(W1) + as_array(b1))
+    output = step(hidden @ as_array(w2) + as_number(b2))
+    wrong = _wrong_inputs(X, output, y)
+    if not wrong:
         return correct(
             "Each hidden unit draws one line, and the output unit combines the regions "
             "they cut out: something no single neuron can do."
         )
-    wrong = [
-        tuple(int(v) for v in x) for x, o, t in zip(X, output, y, strict=True) if o != t
-    ]
     return not_yet(
         f"the network is wrong for the input(s) {wrong}.",
-        "make one hidden unit an OR and the other a NAND, then let the output unit "
-        "compute the AND of the two.",
+        "work out each hidden unit's output for all four inputs first, then the "
+        "output unit's.",
     )

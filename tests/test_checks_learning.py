@@ -30,7 +30,7 @@ def tf():
 # Losses by hand
 # ---------------------------------------------------------------------------
 
-Y, P = LOSS_EXERCISE["y"], LOSS_EXERCISE["y_pred"]
+Y, P = np.array(LOSS_EXERCISE["y"]), np.array(LOSS_EXERCISE["y_pred"])
 RIGHT_MSE = 0.075
 RIGHT_CE = -(np.log(0.8) + np.log(0.7) + np.log(0.6) + np.log(0.9)) / 4
 

@@ -33,10 +33,11 @@ __all__ = [
     "learning_rate_verdict",
 ]
 
-#: The labels and predictions of the exercise "Losses by hand".
+#: The labels and predictions of the exercise "Losses by hand" (tuples, so that
+#: no code can change the check's reference).
 LOSS_EXERCISE = {
-    "y": np.array([1.0, 0.0, 1.0, 0.0]),
-    "y_pred": np.array([0.8, 0.3, 0.6, 0.1]),
+    "y": (1.0, 0.0, 1.0, 0.0),
+    "y_pred": (0.8, 0.3, 0.6, 0.1),
 }
 
 #: Hand-rounded answers (0.299 for 0.29899) pass; 0.300 is not read as 0.299.
@@ -87,7 +88,7 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
     if isinstance(cross_entropy, Feedback):
         return cross_entropy
 
-    y, p = LOSS_EXERCISE["y"], LOSS_EXERCISE["y_pred"]
+    y, p = np.array(LOSS_EXERCISE["y"]), np.array(LOSS_EXERCISE["y_pred"])
     squared = (p - y) ** 2
     per_example = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     right_mse, right_ce = squared.mean(), per_example.mean()

@@ -1,27 +1,30 @@
 """Helpers for the course book *Neural networks, from neurons to ConvNets*.
 
-Every notebook starts with ``utils.setup()``. The rest of the package is split
-by topic, one module per idea the book teaches:
+Every notebook starts with ``utils.setup()``. What a chapter teaches (an
+algorithm, a metric, a training loop, a layer) is written in that chapter's
+cells, where the reader sees it; this package holds only what several chapters
+share, figures that are not the lesson, data, set-up and the exercise checks:
 
-- :mod:`utils.environment`: :func:`setup` (chapter 1's first cell, and every other's);
-- :mod:`utils.activations`: activation functions, one neuron, the perceptron (chapter 1);
-- :mod:`utils.biology`: a leaky integrate-and-fire neuron (chapter 1);
-- :mod:`utils.diagrams`: drawings of neurons and layered networks (chapter 1);
-- :mod:`utils.learning`: a multilayer network with backpropagation in NumPy (chapter 2);
-- :mod:`utils.network_types`: the RBF layer and sequence helpers (chapter 3);
-- :mod:`utils.conv`: convolution and pooling in NumPy, exact against TensorFlow
-  (chapters 4 to 6);
-- :mod:`utils.conv_figures`: arrays with numbers, sliding-kernel animations (chapter 4);
-- :mod:`utils.kernels`: hand-made kernels (chapters 6 and 7);
-- :mod:`utils.feature_maps`: plotting kernels and feature maps (chapters 6 and 7);
-- :mod:`utils.cnn_experiments`: transforms, saliency and cost counting (chapter 7);
-- :mod:`utils.applications`: link prediction, recommendation, ranking and screening
-  metrics (chapter 8);
-- :mod:`utils.intents`: the book's intent corpus and a keyword baseline (chapter 8);
+- :mod:`utils.environment`: :func:`setup` (every chapter's first cell) and
+  :func:`glue`, which puts a computed number into the prose;
+- :mod:`utils.activations`: the five activation functions (chapter 1; used by
+  chapters 2, 3, 5, 6 and 8);
+- :mod:`utils.conv`: convolution and pooling in NumPy, exact against TensorFlow;
+  ``conv2d`` is the code chapter 4 derives on its page (chapters 4 to 7);
+- :mod:`utils.kernels`: hand-made kernels (chapters 4, 6 and 7);
 - :mod:`utils.data`: data sets that load with no network;
-- :mod:`utils.plotting`: figures used by more than one chapter;
+- :mod:`utils.intents`: the book's corpus of typed requests to an assistant
+  (chapter 8);
+- figures that are not the lesson: :mod:`utils.plotting` (shared by several
+  chapters), :mod:`utils.diagrams` (neurons and layered networks, chapters 1
+  and 3), :mod:`utils.network_figures` (chapter 3's block diagram and unrolled
+  RNN), :mod:`utils.conv_figures` (arrays with numbers and kernel positions,
+  chapter 4), :mod:`utils.conv_animation` (the sliding-kernel animation and
+  its offline player, chapter 4), :mod:`utils.feature_maps` (kernels and
+  feature maps, chapter 6);
 - :mod:`utils.validation`: the input checks behind the clear error messages;
-- :mod:`utils.checks`: self-checking exercises, one module per chapter.
+- :mod:`utils.checks`: self-checking exercises, one module per chapter, and
+  the grader's recording of verdicts.
 
 Nothing here imports TensorFlow at import time: ``import utils`` is fast, and
 :func:`setup` configures TensorFlow before its first import.

@@ -43,6 +43,9 @@ def test_shapes_accepts_the_solution_in_several_spellings():
     assert check_layer_shapes([list(s) for s in SHAPES]).passed
     assert check_layer_shapes(SHAPES[:5] + [576, 10]).passed
     assert check_layer_shapes(tuple(SHAPES[:5]) + (576.0, np.int64(10))).passed
+    assert check_layer_shapes([np.array(s) for s in SHAPES]).passed
+    assert check_layer_shapes([tuple(float(x) for x in s) for s in SHAPES]).passed
+    assert check_layer_shapes([np.array(s, dtype=np.int64) for s in SHAPES]).passed
 
 
 @pytest.mark.parametrize(
@@ -60,6 +63,9 @@ def test_shapes_accepts_the_solution_in_several_spellings():
         (_replace(SHAPES, 5, (2304,)), "height x width x channels"),
         (_replace(SHAPES, 6, (576,)), "one value per unit"),
         (_replace(SHAPES, 0, "24x24x8"), "should be a shape"),
+        (_replace(SHAPES, 0, (24.5, 24, 8)), "should be a shape"),
+        (_replace(SHAPES, 0, np.array([28, 28, 8])), "no padding"),
+        (_replace(SHAPES, 5, np.float64(28)), "multiply, don't add"),
         (SHAPES[:6], "7 layers"),
         ({"conv": (24, 24, 8)}, "should be a list"),
     ],
@@ -81,6 +87,9 @@ def test_shapes_placeholder_is_not_attempted():
 def test_counts_accept_the_solution():
     assert check_parameter_counts(COUNTS).passed
     assert check_parameter_counts([float(c) for c in COUNTS]).passed
+    assert check_parameter_counts([np.int64(c) for c in COUNTS]).passed
+    assert check_parameter_counts(np.array(COUNTS)).passed
+    assert check_parameter_counts(tuple(np.array(COUNTS, dtype=float))).passed
 
 
 @pytest.mark.parametrize(
@@ -90,9 +99,11 @@ def test_counts_accept_the_solution():
         (_replace(COUNTS, 3, 1152), "bias"),
         (_replace(COUNTS, 6, 5760), "bias"),
         (_replace(COUNTS, 3, 160), "as deep as its input"),
-        (_replace(COUNTS, 2, 4), "learns nothing"),
-        (_replace(COUNTS, 1, 8), "learns nothing"),
-        (_replace(COUNTS, 6, 23050), "flattened 6 x 6 x 16"),
+        (_replace(COUNTS, 0, 200.0), "bias"),
+        (_replace(COUNTS, 3, np.int64(1152)), "bias"),
+        (_replace(COUNTS, 2, 4), "fixed rule"),
+        (_replace(COUNTS, 1, 8), "fixed rule"),
+        (_replace(COUNTS, 6, 23050), "last pooling layer"),
         (_replace(COUNTS, 0, 250), "(KH * KW * C_in + 1) * C_out"),
         (_replace(COUNTS, 6, 5000), "(inputs + 1) * units"),
         (_replace(COUNTS, 0, "208"), "whole number"),
@@ -104,6 +115,13 @@ def test_counts_reject_typical_mistakes(answer, phrase):
     feedback = check_parameter_counts(answer)
     assert feedback.passed is False
     assert phrase in feedback.message
+
+
+def test_counts_feedback_does_not_give_the_answer_away():
+    for wrong in (200, 250, 1152, 160, 5760, 23050, 5000):
+        for index in (0, 3, 6):
+            message = check_parameter_counts(_replace(COUNTS, index, wrong)).message
+            assert str(COUNTS[index]) not in message
 
 
 def test_counts_placeholder_is_not_attempted():
@@ -131,6 +149,7 @@ def test_pool_by_hand_accepts_the_solution():
         (np.array([[4.0, 3.0], [6.0, 5.0]]), AVG, "absolute"),
         (np.array([[4.0, 3.0, 0.0], [4.0, 5.0, 5.0], [6.0, 6.0, 5.0]]), AVG, "overlap"),
         (MAX, AVG * 4, "sums"),
+        (MAX.tolist(), np.round(AVG), "not right"),
         (MAX, AVG.T, "transposed"),
         (MAX, np.zeros((2, 2)), "divide by 4"),
         (np.zeros((2, 2)), AVG, "largest number"),
@@ -146,6 +165,29 @@ def test_pool_by_hand_rejects_typical_mistakes(max_pooled, average_pooled, phras
 def test_pool_by_hand_placeholder_is_not_attempted():
     assert check_max_pool_by_hand(..., ...).passed is None
     assert check_max_pool_by_hand(MAX, ...).passed is None
+
+
+def test_pool_by_hand_reads_tensors_and_numpy_numbers():
+    import tensorflow as tf
+
+    assert check_max_pool_by_hand(tf.constant(MAX), tf.constant(AVG)).passed
+    assert check_max_pool_by_hand(MAX.astype(np.int64), AVG.astype(np.float32)).passed
+
+
+def test_the_learner_cannot_change_the_reference_map():
+    EXERCISE_FEATURE_MAP[:] = 0  # the learner's copy, not the check's
+    try:
+        assert check_max_pool_by_hand(MAX, AVG).passed
+        assert (
+            check_max_pool_by_hand(np.zeros((2, 2)), np.zeros((2, 2))).passed is False
+        )
+    finally:
+        EXERCISE_FEATURE_MAP[:] = [
+            [1, 3, -2, 0],
+            [4, 2, -1, -3],
+            [0, -1, 5, 2],
+            [-2, 6, 1, 1],
+        ]
 
 
 def test_the_exercise_map_gives_these_answers():
@@ -222,11 +264,13 @@ def _raises(feature_map):
         (_average, "average pooling"),
         (_wrong_grouping, "not 2 x 2 blocks"),
         (_overlapping, "must not overlap"),
-        (_zero_padded, "different numbers"),
+        (_zero_padded, "not the 2 x 2"),
         (_no_return, "returns nothing"),
         (_raises, "raised ValueError"),
         (lambda m: m, "H/2 x W/2"),
-        (lambda m: "pooled", "not numbers"),
+        (lambda m: "pooled", "array of numbers"),
+        (lambda m: MAX, "returned shape"),
+        (lambda m: np.zeros((m.shape[0] // 2, m.shape[1] // 2)), "not the 2 x 2"),
         (np.max(EXERCISE_FEATURE_MAP), "pass your function itself"),
     ],
 )
@@ -234,6 +278,37 @@ def test_my_max_pool_rejects_typical_mistakes(function, phrase):
     feedback = check_my_max_pool(function)
     assert feedback.passed is False
     assert phrase in feedback.message
+
+
+def test_my_max_pool_uses_new_maps_and_does_not_show_them():
+    seen = []
+
+    def recording(feature_map):
+        seen.append(feature_map.copy())
+        return _average(feature_map)
+
+    first = check_my_max_pool(recording)
+    maps_of_first_call = len(seen)
+    check_my_max_pool(recording)
+    assert not np.array_equal(seen[0], seen[maps_of_first_call])
+    # The verdict names the mistake, never the expected numbers.
+    expected = (
+        seen[0]
+        .reshape(seen[0].shape[0] // 2, 2, seen[0].shape[1] // 2, 2)
+        .max(axis=(1, 3))
+    )
+    assert f"{expected.ravel()[0]:.2f}" not in first.message
+    assert "max_pool2d" not in first.message
+
+
+def test_my_max_pool_a_function_that_changes_its_input_is_still_checked():
+    def destructive(feature_map):
+        h, w = feature_map.shape
+        result = feature_map.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+        feature_map[:] = 0
+        return result
+
+    assert check_my_max_pool(destructive).passed
 
 
 def test_my_max_pool_placeholder_is_not_attempted():

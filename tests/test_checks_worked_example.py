@@ -34,6 +34,8 @@ def verdict(check, *args):
         [[-1], [1]],  # the smallest one
         [[-1, -1, -1], [2, 2, 2], [-1, -1, -1]],  # a horizontal line detector
         np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])[:, :, None, None],
+        [[1, 2, 0], [-1, -2, 0], [0, 0, 0]],  # columns add up to 0, not symmetric
+        np.array([[-1.0, -1.0, -1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]], np.float32),
     ],
 )
 def test_horizontal_kernel_accepts_solutions(kernel, capsys):
@@ -52,6 +54,10 @@ def test_horizontal_kernel_accepts_solutions(kernel, capsys):
         (np.zeros((3, 3)), "all your weights are zero"),
         ([[1, 0, -1], [0, 0, 0], [-1, 0, 1]], "answers 0 on horizontal and on"),
         ([[0, 0, 1], [0, 0, 0], [-1, 0, 0]], "vertical edge too"),
+        # Symmetric rows that add up to 0 overall, but whose columns do not:
+        # the old hint ("make every row symmetric") would have allowed it.
+        ([[-1, -1, -1], [1, -2, 1], [1, 1, 1]], "columns add up to"),
+        ([[-1, 0, -1], [0, 0, 0], [0, 2, 0]], "columns add up to"),
         ([1, 0, -1], "2-D grid"),
         (np.ones((9, 9)), "outside what this exercise"),
         ([["a", "b"]], "array of numbers"),
@@ -77,6 +83,8 @@ def test_shape_accepts_the_answer():
     assert checks.check_shape_after_conv_and_pool((111, 88)).passed is True
     assert checks.check_shape_after_conv_and_pool([111, 88]).passed is True
     assert checks.check_shape_after_conv_and_pool(np.array([111, 88])).passed is True
+    assert checks.check_shape_after_conv_and_pool((111.0, 88.0)).passed is True
+    assert checks.check_shape_after_conv_and_pool((np.int64(111), 88)).passed is True
 
 
 def test_shape_answer_matches_tensorflow():
@@ -93,6 +101,7 @@ def test_shape_answer_matches_tensorflow():
     pooled = tf.nn.max_pool2d(maps, ksize=2, strides=2, padding="SAME")
     assert tuple(pooled.shape[1:3]) == (111, 88)
     assert checks.check_shape_after_conv_and_pool(tuple(pooled.shape[1:3])).passed
+    assert checks.check_shape_after_conv_and_pool(pooled.shape[1:3]).passed
 
 
 @pytest.mark.parametrize(
@@ -101,10 +110,12 @@ def test_shape_answer_matches_tensorflow():
         ((88, 111), "swapped"),
         ((110, 88), "rounded down"),
         ((113, 90), "kept the image's size"),
-        ((112, 89), "not 2"),
+        ((112, 89), "half the kernel"),
         ((221, 176), "pooling comes next"),
         ((100, 100), "not the size after both steps"),
-        ((111.0, 88.0), "whole numbers"),
+        ((111.5, 88.0), "whole numbers"),
+        (np.array([110, 88]), "rounded down"),
+        ((np.int64(88), np.int64(111)), "swapped"),
         ((111, 88, 1), "(height, width)"),
         ((1, 111, 88, 1), "whole TensorFlow shape"),
         ("111 x 88", "(height, width)"),
@@ -127,6 +138,19 @@ def test_shape_not_attempted():
 
 def test_relu_max_pool_accepts_the_answer():
     assert checks.check_relu_max_pool([[3, 5], [0, 4]]).passed is True
+    assert checks.check_relu_max_pool(np.array([[3.0, 5.0], [0.0, 4.0]])).passed
+    assert checks.check_relu_max_pool(((np.int64(3), 5), (0, 4.0))).passed
+
+
+def test_relu_max_pool_hands_out_a_copy():
+    """Changing FEATURE_MAP_4X4 cannot change what the check expects."""
+    saved = checks.FEATURE_MAP_4X4.copy()
+    checks.FEATURE_MAP_4X4[:] = 0
+    try:
+        assert checks.check_relu_max_pool([[3, 5], [0, 4]]).passed is True
+        assert checks.check_relu_max_pool([[0, 0], [0, 0]]).passed is False
+    finally:
+        checks.FEATURE_MAP_4X4[:] = saved
 
 
 def test_relu_max_pool_answer_matches_tensorflow():
@@ -166,17 +190,29 @@ def test_relu_max_pool_not_attempted():
 # --- The other side of the edge ------------------------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def feature_maps():
-    rng = np.random.default_rng(0)
-    return rng.standard_normal((1, 12, 12, 1)).astype(np.float32)
+    """The chapter's convolution output, computed as the chapter does."""
+    from utils import setup
+
+    setup()
+    import tensorflow as tf
+
+    from utils.data import load_cat_image
+
+    image = load_cat_image(size=300, grey=True)
+    images = tf.constant(image[None, :, :, None], dtype=tf.float32)
+    kernels = tf.constant(edge_kernel()[:, :, None, None], dtype=tf.float32)
+    return tf.nn.conv2d(images, kernels, strides=1, padding="SAME").numpy()
 
 
 def test_dark_side_accepts_the_answer(feature_maps):
+    import tensorflow as tf
+
     answer = np.maximum(-feature_maps, 0)
-    assert checks.check_dark_side(answer, feature_maps).passed is True
-    # A 2-D answer for a (1, H, W, 1) batch is fine too.
-    assert checks.check_dark_side(answer[0, :, :, 0], feature_maps).passed is True
+    assert checks.check_dark_side(answer).passed is True
+    assert checks.check_dark_side(answer[0, :, :, 0]).passed is True
+    assert checks.check_dark_side(tf.nn.relu(-tf.constant(feature_maps))).passed
 
 
 @pytest.mark.parametrize(
@@ -187,27 +223,31 @@ def test_dark_side_accepts_the_answer(feature_maps):
         (lambda m: np.minimum(m, 0), "negative values"),
         (np.abs, "both sides"),
         (lambda m: np.maximum(-m, 0)[:, ::2, ::2], "ReLU keeps the shape"),
-        (lambda m: np.maximum(-m, 0) * 2, "differs"),
+        (lambda m: np.maximum(-m, 0) * 2, "not ReLU of the negated"),
         (lambda m: np.maximum(-np.maximum(m, 0), 0), "0 everywhere"),
+        (lambda m: [["dark"]], "array of numbers"),
     ],
 )
 def test_dark_side_rejects_wrong_answers(feature_maps, make_answer, phrase):
-    passed, message = verdict(
-        checks.check_dark_side, make_answer(feature_maps), feature_maps
-    )
+    passed, message = verdict(checks.check_dark_side, make_answer(feature_maps))
     assert passed is False
     assert phrase in message
 
 
-def test_dark_side_needs_the_output_before_relu(feature_maps):
-    activated = np.maximum(feature_maps, 0)
-    passed, message = verdict(checks.check_dark_side, activated, activated)
-    assert passed is False
-    assert "before ReLU" in message
+def test_dark_side_computes_its_own_reference(feature_maps):
+    """An answer made from some other map fails, and the learner cannot pass a
+    reference of their own."""
+    other = np.random.default_rng(0).standard_normal(feature_maps.shape)
+    assert checks.check_dark_side(np.maximum(-other, 0)).passed is False
+    feedback = checks.check_dark_side(np.maximum(-other, 0), other)
+    assert feedback.passed is False
+    assert "TypeError" in feedback.message
+    # The reference is read-only, so no answer can change it by accident.
+    assert not checks._edge_response().flags.writeable
 
 
-def test_dark_side_not_attempted(feature_maps):
-    assert checks.check_dark_side(..., feature_maps).passed is None
+def test_dark_side_not_attempted():
+    assert checks.check_dark_side(...).passed is None
 
 
 def test_learner_errors_become_not_yet(capsys):

@@ -48,13 +48,6 @@ def test_as_feature_map_refuses_more_than_one_map(shape):
         as_feature_map(np.zeros(shape))
 
 
-def test_as_feature_map_refuses_non_numbers():
-    with pytest.raises(TypeError, match="array of numbers"):
-        as_feature_map([["a", "b"]])
-    with pytest.raises(ValueError, match="NaN"):
-        as_feature_map([[np.nan, 1.0]])
-
-
 # --- plot_feature_maps ---------------------------------------------------
 
 
@@ -104,22 +97,9 @@ def test_plot_feature_maps_robust_on_a_constant_map():
     assert shown.colorbar.extend == "neither"
 
 
-@pytest.mark.parametrize(
-    ("maps", "kwargs", "error", "phrase"),
-    [
-        (np.zeros((3, 3)), {}, TypeError, "not one array"),
-        ([np.zeros((3, 3))], {"titles": ["a", "b"]}, ValueError, "one title per map"),
-        ({"a": np.zeros((3, 3))}, {"titles": ["a"]}, TypeError, "already the titles"),
-        ([], {}, ValueError, "is empty"),
-        (42, {}, TypeError, "list or a dict"),
-        ([np.zeros((2, 3, 3, 1))], {}, ValueError, "must be one 2-D map"),
-        ([np.zeros((3, 3))], {"size": -1}, ValueError, "must be positive"),
-        ([np.zeros((3, 3))], {"robust": "yes"}, TypeError, "True or False"),
-    ],
-)
-def test_plot_feature_maps_bad_inputs(maps, kwargs, error, phrase):
-    with pytest.raises(error, match=phrase):
-        plot_feature_maps(maps, **kwargs)
+def test_plot_feature_maps_refuses_a_batch_of_maps():
+    with pytest.raises(ValueError, match="must be one 2-D map"):
+        plot_feature_maps([np.zeros((2, 3, 3, 1))])
 
 
 # --- plot_kernel ---------------------------------------------------------
@@ -146,19 +126,6 @@ def test_plot_kernel_accepts_tensorflow_layout_and_a_constant_kernel():
     assert len(ax.texts) == 9
 
 
-@pytest.mark.parametrize(
-    ("kernel", "phrase"),
-    [
-        (np.zeros((3, 3, 2, 1)), "pick one filter"),
-        (np.zeros(3), "must be 2-D"),
-        (np.zeros((20, 20)), "too large"),
-    ],
-)
-def test_plot_kernel_bad_inputs(kernel, phrase):
-    with pytest.raises(ValueError, match=phrase):
-        plot_kernel(kernel)
-
-
 # --- plot_kernels_and_maps -----------------------------------------------
 
 
@@ -171,18 +138,3 @@ def test_plot_kernels_and_maps_gallery():
     assert titles == list(HAND_MADE_KERNELS)
     # one kernel panel, one map panel and one colour bar per kernel
     assert len(fig.axes) == 3 * len(HAND_MADE_KERNELS)
-
-
-@pytest.mark.parametrize(
-    ("kernels", "maps", "error", "phrase"),
-    [
-        ([edge_kernel()], [np.zeros((4, 4))], TypeError, "non-empty dict"),
-        ({}, [np.zeros((4, 4))], TypeError, "non-empty dict"),
-        ({"edge": edge_kernel()}, [np.zeros((4, 4))] * 2, ValueError, "one map per"),
-        ({"edge": edge_kernel()}, [np.zeros((4, 4))], TypeError, "robust"),
-    ],
-)
-def test_plot_kernels_and_maps_bad_inputs(kernels, maps, error, phrase):
-    options = {"robust": 1} if phrase == "robust" else {}
-    with pytest.raises(error, match=phrase):
-        plot_kernels_and_maps(kernels, maps, **options)

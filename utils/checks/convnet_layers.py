@@ -1,9 +1,12 @@
 """Checks for the exercises of chapter 5, "The layers of a ConvNet".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
-(see :mod:`utils.checks`). When an answer is wrong, the check looks for the
-usual mistakes (a forgotten bias, 'same' read as 'valid', overlapping pooling
-windows, a reshape that groups the wrong cells) and names the one it finds.
+(see :mod:`utils.checks`). Answers are read with the shared readers, so a
+shape may be a tuple, a list or a NumPy array and a count may be ``208``,
+``208.0`` or ``np.int64(208)``. When an answer is wrong, the check looks for
+the usual mistakes (a forgotten bias, 'same' read as 'valid', overlapping
+pooling windows, a reshape that groups the wrong cells) and names the one it
+finds, without giving the answer away.
 
 The model of the first two exercises is :data:`EXERCISE_MODEL`:
 
@@ -30,6 +33,7 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    as_array,
     correct,
     exercise_check,
     is_placeholder,
@@ -37,7 +41,6 @@ from utils.checks import (
     not_yet,
     whole_number,
 )
-from utils.conv import avg_pool2d, max_pool2d
 
 __all__ = [
     "EXERCISE_FEATURE_MAP",
@@ -82,8 +85,9 @@ _SHAPES = [
 ]
 _COUNTS = [208, 0, 0, 1168, 0, 0, 5770]
 
-#: The 4 x 4 feature map of the exercise "Pooling by hand".
-EXERCISE_FEATURE_MAP = np.array(
+# The 4 x 4 feature map of the exercise "Pooling by hand". The check reads this
+# read-only copy; EXERCISE_FEATURE_MAP is the learner's own copy.
+_FEATURE_MAP = np.array(
     [
         [1.0, 3.0, -2.0, 0.0],
         [4.0, 2.0, -1.0, -3.0],
@@ -91,26 +95,20 @@ EXERCISE_FEATURE_MAP = np.array(
         [-2.0, 6.0, 1.0, 1.0],
     ]
 )
+_FEATURE_MAP.setflags(write=False)
+EXERCISE_FEATURE_MAP = _FEATURE_MAP.copy()
 
 
-# --------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------
-
-
-def _as_shape(value: Any) -> tuple[int, ...] | None:
-    """A shape from a tuple, a list or (for vectors) a bare number; else None."""
-    number = whole_number(value)
-    if number is not None:
-        return (number,)
-    if isinstance(value, tuple | list):
-        shape = tuple(whole_number(item) for item in value)
-        if shape and all(item is not None for item in shape):
-            return shape
-    return None
+def _pool(feature_map: np.ndarray, reduce=np.max) -> np.ndarray:
+    """2 x 2, stride-2 pooling of a 2-D map with an even height and width."""
+    height, width = feature_map.shape
+    return reduce(feature_map.reshape(height // 2, 2, width // 2, 2), axis=(1, 3))
 
 
 def _seven(answers: Any, what: str) -> list[Any] | Feedback:
+    """The seven entries of a per-layer answer, or a "not yet" saying why not."""
+    if isinstance(answers, np.ndarray):
+        answers = list(answers)
     if not isinstance(answers, list | tuple):
         return not_yet(
             f"{what} should be a list with one entry per layer, but it is "
@@ -121,10 +119,21 @@ def _seven(answers: Any, what: str) -> list[Any] | Feedback:
         return not_yet(
             f"{what} has {len(answers)} entries, but the model has "
             f"{len(EXERCISE_MODEL)} layers after the input.",
-            "give one entry per layer, from the first convolution to the dense layer; "
-            "leave out the input.",
+            "give one entry per layer, from the first convolution to the dense "
+            "layer; leave out the input.",
         )
     return list(answers)
+
+
+def _as_shape(value: Any) -> tuple[int, ...] | None:
+    """A shape from a tuple, list, array or (for a vector) one number; else None."""
+    if hasattr(value, "as_list"):  # a TensorShape
+        value = value.as_list()
+    array = as_array(value)
+    if array is None or array.ndim > 1 or array.size == 0:
+        return None
+    sides = tuple(whole_number(side) for side in array.reshape(-1))
+    return sides if all(side is not None for side in sides) else None
 
 
 # --------------------------------------------------------------------------
@@ -144,16 +153,14 @@ def check_layer_shapes(shapes) -> Feedback:
         shape = _as_shape(answer)
         if shape is None:
             return not_yet(
-                f"entry {index} ({name}) should be a shape such as (24, 24, 8), "
-                f"but it is {answer!r}.",
+                f"entry {index} ({name}) should be a shape of whole numbers, such "
+                f"as (30, 30, 4), but it is {answer!r}.",
                 "write image-like shapes as (height, width, channels) and vector "
                 "shapes as (length,).",
             )
-        if shape == expected:
-            continue
-        problem = f"the shape after layer {index}, {name}, is not {shape}."
-        hint = _shape_hint(index, shape, expected)
-        return not_yet(problem, hint)
+        if shape != expected:
+            problem = f"the shape after layer {index}, {name}, is not {shape}."
+            return not_yet(problem, _shape_hint(index, shape, expected))
     return correct(
         "28 - 5 + 1 = 24; pooling halves 24 to 12; 'same' keeps 12; pooling halves "
         "it to 6; 6 x 6 x 16 = 576 values go into the dense layer, which has 10 "
@@ -165,29 +172,29 @@ def _shape_hint(index: int, shape: tuple[int, ...], expected: tuple[int, ...]) -
     if len(expected) == 3 and len(shape) == 3:
         if shape[2] != expected[2]:
             return (
-                "the number of channels after a convolution is its number of filters; "
-                "activations and pooling keep the channels."
+                "the number of channels after a convolution is its number of "
+                "filters; activations and pooling keep the channels."
             )
         if index == 1 and shape[:2] == (28, 28):
-            return "'valid' means no padding: a 5 x 5 kernel fits 28 - 5 + 1 times."
+            return "'valid' means no padding: the kernel must fit inside the image."
         if index == 1 and shape[:2] == (23, 23):
-            return "the output size is (28 - 5) // 1 + 1: don't forget the + 1."
+            return "count the positions where the kernel fits: the formula ends in + 1."
         if index == 2:
             return (
                 "an activation works value by value: its output has its input's shape."
             )
-        if index in (3, 5) and shape[:2] != expected[:2]:
+        if index in (3, 5):
             return (
-                "a 2 x 2 pool with stride 2 halves the height and the width "
-                "(windows do not overlap)."
+                "a 2 x 2 pool with stride 2 halves the height and the width of its "
+                "input (the windows do not overlap)."
             )
         if index == 4 and shape[0] < expected[0]:
             return "'same' padding with stride 1 keeps the height and width."
-        return "work through the layers one by one with (size - kernel + 2 * pad) // stride + 1."
+        return "work through the layers one by one: (size - kernel + 2 * pad) // stride + 1."
     if index == 6:
         if len(shape) != 1:
             return "flattening turns the volume into one vector: give its shape as (length,)."
-        if shape[0] == 6 + 6 + 16:
+        if shape[0] == sum(_SHAPES[4]):
             return "the vector holds every value of the volume: multiply, don't add."
         return "the length is height x width x channels of the volume before it."
     if index == 7:
@@ -206,20 +213,17 @@ def check_parameter_counts(counts) -> Feedback:
     counts = _seven(counts, "counts")
     if isinstance(counts, Feedback):
         return counts
-    numbers_given = [whole_number(count) for count in counts]
-    for index, (given, answer) in enumerate(zip(numbers_given, counts, strict=True), 1):
+    for index, (answer, expected, name) in enumerate(
+        zip(counts, _COUNTS, EXERCISE_LAYER_NAMES, strict=True), start=1
+    ):
+        given = whole_number(answer)
         if given is None:
             return not_yet(
-                f"entry {index} ({EXERCISE_LAYER_NAMES[index - 1]}) should be a whole "
-                f"number, but it is {answer!r}."
+                f"entry {index} ({name}) should be a whole number, but it is {answer!r}."
             )
-    for index, (given, expected, name) in enumerate(
-        zip(numbers_given, _COUNTS, EXERCISE_LAYER_NAMES, strict=True), start=1
-    ):
-        if given == expected:
-            continue
-        problem = f"layer {index}, {name}, does not have {given} parameters."
-        return not_yet(problem, _count_hint(index, given))
+        if given != expected:
+            problem = f"layer {index}, {name}, does not have {given} parameters."
+            return not_yet(problem, _count_hint(index, given))
     return correct(
         f"(5*5*1 + 1)*8 = 208, (3*3*8 + 1)*16 = 1168 and 576*10 + 10 = 5770: "
         f"{sum(_COUNTS)} in all. Activations, pooling and flattening learn nothing."
@@ -228,17 +232,23 @@ def check_parameter_counts(counts) -> Feedback:
 
 def _count_hint(index: int, given: int) -> str:
     if index in (2, 3, 5, 6):
-        return "this layer computes a fixed function of its input: it learns nothing."
-    forgot_bias = {1: 200, 4: 1152, 7: 5760}
-    if forgot_bias.get(index) == given:
-        return "each filter (or unit) also has one bias."
-    if index == 4 and given in (160, 144):
         return (
-            "a kernel is as deep as its input: the second convolution's kernels are "
-            "3 x 3 x 8, because its input has 8 channels."
+            "this layer applies a fixed rule to its input: what could training change?"
+        )
+    expected = _COUNTS[index - 1]
+    units = {1: 8, 4: 16, 7: 10}[index]
+    if given == expected - units:
+        return "each filter (or unit) also has one bias."
+    if index == 4 and given in ((3 * 3 + 1) * 16, 3 * 3 * 16):
+        return (
+            "a kernel is as deep as its input: count the channels that come into "
+            "the second convolution."
         )
     if index == 7 and given in (12 * 12 * 16 * 10 + 10, 24 * 24 * 8 * 10 + 10):
-        return "the dense layer's input is the flattened 6 x 6 x 16 volume."
+        return (
+            "the dense layer's input is the flattened output of the last pooling "
+            "layer, not of an earlier one."
+        )
     if index in (1, 4):
         return "a convolution has (KH * KW * C_in + 1) * C_out parameters."
     return "a dense layer has (inputs + 1) * units parameters."
@@ -250,15 +260,15 @@ def _count_hint(index: int, given: int) -> str:
 
 
 def _as_matrix(value: Any, name: str) -> np.ndarray | Feedback:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    array = as_array(value)
+    if array is None:
         return not_yet(f"{name} should be a 2 x 2 array of numbers.")
     if array.shape != (2, 2):
         hint = (
-            "with stride 2 the 2 x 2 windows do not overlap: a 4 x 4 map has four of them."
+            "with stride 2 the 2 x 2 windows do not overlap: a 4 x 4 map has four."
             if array.shape == (3, 3)
-            else "write it as np.array([[top_left, top_right], [bottom_left, bottom_right]])."
+            else "write it as np.array([[top_left, top_right], [bottom_left, "
+            "bottom_right]])."
         )
         return not_yet(
             f"{name} should have shape (2, 2), but it has {array.shape}.", hint
@@ -269,9 +279,7 @@ def _as_matrix(value: Any, name: str) -> np.ndarray | Feedback:
 @exercise_check
 def check_max_pool_by_hand(max_pooled, average_pooled) -> Feedback:
     """Exercise "Pooling by hand": 2 x 2 max and average pooling, stride 2."""
-    feature_map = EXERCISE_FEATURE_MAP[None, :, :, None]
-    expected_max = max_pool2d(feature_map, 2)[0, :, :, 0]
-    expected_avg = avg_pool2d(feature_map, 2)[0, :, :, 0]
+    expected_max, expected_avg = _pool(_FEATURE_MAP), _pool(_FEATURE_MAP, np.mean)
     max_pooled = _as_matrix(max_pooled, "max_pooled")
     if isinstance(max_pooled, Feedback):
         return max_pooled
@@ -290,11 +298,9 @@ def check_max_pool_by_hand(max_pooled, average_pooled) -> Feedback:
                 "max_pooled is transposed.",
                 "the first row of the answer comes from the top two rows of the map.",
             )
-        minimum = -max_pool2d(-feature_map, 2)[0, :, :, 0]
-        if np.allclose(max_pooled, minimum):
+        if np.allclose(max_pooled, _pool(_FEATURE_MAP, np.min)):
             return not_yet("max_pooled holds the smallest value of each window.")
-        largest_size = max_pool2d(np.abs(feature_map), 2)[0, :, :, 0]
-        if np.allclose(max_pooled, largest_size):
+        if np.allclose(max_pooled, _pool(np.abs(_FEATURE_MAP))):
             return not_yet(
                 "max_pooled looks like the largest absolute value of each window.",
                 "max pooling keeps the largest value itself: -3 is smaller than 0.",
@@ -304,9 +310,10 @@ def check_max_pool_by_hand(max_pooled, average_pooled) -> Feedback:
             "split the map into four 2 x 2 blocks and keep the largest number of each.",
         )
     if not np.allclose(average_pooled, expected_avg):
-        sums = expected_avg * 4
-        if np.allclose(average_pooled, sums):
-            return not_yet("average_pooled holds the sums: divide each by 4.")
+        if np.allclose(average_pooled, expected_avg * 4):
+            return not_yet(
+                "average_pooled holds the sums of the windows, not their means."
+            )
         if np.allclose(average_pooled, expected_avg.T):
             return not_yet("average_pooled is transposed.")
         return not_yet(
@@ -324,17 +331,34 @@ def check_max_pool_by_hand(max_pooled, average_pooled) -> Feedback:
 # --------------------------------------------------------------------------
 
 
+def _test_maps(rng: np.random.Generator) -> list[np.ndarray]:
+    """Five new maps per call: even sizes from 4 to 12, at least one not square,
+    mostly negative values, and one 2 x 2 block that is negative throughout."""
+    sizes = [tuple(rng.choice([4, 6, 8, 10, 12], size=2)) for _ in range(4)]
+    sizes.append((2 * int(rng.integers(2, 5)), 2 * int(rng.integers(5, 7))))
+    maps = []
+    for height, width in sizes:
+        feature_map = rng.normal(size=(height, width)) - 0.5
+        row, column = 2 * rng.integers(height // 2), 2 * rng.integers(width // 2)
+        block = feature_map[row : row + 2, column : column + 2]
+        block[...] = -np.abs(block) - 0.1
+        maps.append(feature_map)
+    return maps
+
+
 @exercise_check
 def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
-    """Exercise "Write a max pool": the learner's 2 x 2, stride-2 max pool."""
+    """Exercise "Write a max pool": the learner's 2 x 2, stride-2 max pool.
+
+    Each call draws new maps, so no fixed answer can pass, and the verdict
+    never shows the expected numbers.
+    """
     if not callable(function):
         return not_yet(
             f"pass your function itself (my_max_pool), not {type(function).__name__}."
         )
-    rng = np.random.default_rng(5)
-    for height, width in [(4, 4), (2, 2), (6, 4), (4, 8), (10, 6)]:
-        feature_map = rng.normal(size=(height, width)) - 0.5  # mostly negative values
-        expected = max_pool2d(feature_map[None, :, :, None], 2)[0, :, :, 0]
+    for feature_map in _test_maps(np.random.default_rng()):
+        height, width = feature_map.shape
         answer = function(feature_map.copy())
         if is_placeholder(answer):
             return not_attempted("my_max_pool (its return line)")
@@ -343,15 +367,14 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
                 "your function returns nothing.",
                 "end it with return followed by the pooled map.",
             )
-        try:
-            answer = np.asarray(answer, dtype=float)
-        except (TypeError, ValueError):
-            return not_yet(
-                f"your function returned {type(answer).__name__}, not numbers."
-            )
+        answer = as_array(answer)
+        if answer is None:
+            return not_yet("your function does not return an array of numbers.")
+        expected = _pool(feature_map)
         if answer.shape != expected.shape:
             hint = (
-                "the windows must not overlap: the output is half as high and half as wide."
+                "the windows must not overlap: the output is half as high and half "
+                "as wide."
                 if answer.shape == (height - 1, width - 1)
                 else "a 2 x 2 pool with stride 2 turns an H x W map into H/2 x W/2."
             )
@@ -362,8 +385,7 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
             )
         if np.allclose(answer, expected):
             continue
-        average = avg_pool2d(feature_map[None, :, :, None], 2)[0, :, :, 0]
-        if np.allclose(answer, average):
+        if np.allclose(answer, _pool(feature_map, np.mean)):
             return not_yet(
                 "your function computes average pooling.", "use .max, not .mean."
             )
@@ -377,8 +399,8 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
                 "block, then take the max over axes (1, 3).",
             )
         return not_yet(
-            f"for a {height} x {width} map your function gives different numbers from "
-            "utils.conv.max_pool2d.",
+            f"for a {height} x {width} map your function's numbers are not the "
+            "2 x 2, stride-2 max pool.",
             "each output cell is the largest of the 2 x 2 block of the map under it.",
         )
     return correct(

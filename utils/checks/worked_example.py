@@ -1,17 +1,25 @@
 """Exercise checks for chapter 6, "Worked example: one photo through convolution,
 activation and pooling".
 
-The checks compute their own answers with plain NumPy, so that they do not
-depend on the code the learner is asked to write.
+The checks compute their own references with plain NumPy, from data the
+learner cannot change: they never take a reference from the learner's
+arguments, and an array they hand out (:data:`FEATURE_MAP_4X4`) is a copy.
 """
 
 from __future__ import annotations
 
-import numbers
+import functools
 
 import numpy as np
 
-from utils.checks import Feedback, correct, exercise_check, not_yet
+from utils.checks import (
+    Feedback,
+    as_array,
+    correct,
+    exercise_check,
+    not_yet,
+    whole_number,
+)
 
 __all__ = [
     "FEATURE_MAP_4X4",
@@ -23,17 +31,13 @@ __all__ = [
 ]
 
 
-def _as_numbers(value, name: str) -> np.ndarray | Feedback:
-    """``value`` as a float array, or a "not yet" saying why it is not one."""
-    if hasattr(value, "numpy") and callable(value.numpy):
-        value = value.numpy()
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+def _numbers(value, name: str, example: str) -> np.ndarray | Feedback:
+    """``value`` as a float array of finite numbers, or a "not yet" saying why not."""
+    array = as_array(value)
+    if array is None:
         return not_yet(
-            f"{name} should be an array of numbers, but it is "
-            f"{type(value).__name__} {str(value)[:60]!r}.",
-            "write it as np.array([[...], [...], ...]) with numbers only.",
+            f"{name} should be an array of numbers, but it is {type(value).__name__}.",
+            f"write it as {example}, with numbers only.",
         )
     if not np.all(np.isfinite(array)):
         return not_yet(f"{name} contains NaN or infinite values.")
@@ -50,13 +54,11 @@ def _correlate_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 # Exercise "A detector for horizontal edges"
 # --------------------------------------------------------------------------
 
-_TEST_SIZE = 16
 
-
-def _step_images() -> tuple[np.ndarray, np.ndarray]:
+def _step_images(size: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """A horizontal edge (dark top, bright bottom) and a vertical one."""
-    horizontal = np.zeros((_TEST_SIZE, _TEST_SIZE))
-    horizontal[_TEST_SIZE // 2 :, :] = 1.0
+    horizontal = np.zeros((size, size))
+    horizontal[size // 2 :, :] = 1.0
     return horizontal, horizontal.T.copy()
 
 
@@ -64,11 +66,14 @@ def _step_images() -> tuple[np.ndarray, np.ndarray]:
 def check_horizontal_edge_kernel(kernel) -> Feedback:
     """Exercise "A detector for horizontal edges".
 
-    The kernel must answer 0 on a flat patch, respond to a horizontal edge
-    (brightness changing from top to bottom) and stay silent on a vertical
-    edge. Any size from 1 x 2 to 7 x 7 is accepted, and either sign.
+    On a vertical edge every column of the image is constant under the kernel,
+    so the response is a weighted sum of the kernel's column totals: it is 0 at
+    every position exactly when every column of weights adds up to 0 (which
+    also makes a flat patch give 0). A horizontal edge then gets a response
+    when the row totals are not all 0. Any size from 1 x 2 to 7 x 7 is
+    accepted, and either sign.
     """
-    kernel = _as_numbers(kernel, "kernel")
+    kernel = _numbers(kernel, "kernel", "np.array([[a, b, c], [d, e, f], [g, h, i]])")
     if isinstance(kernel, Feedback):
         return kernel
     if kernel.ndim == 4 and kernel.shape[2:] == (1, 1):
@@ -86,43 +91,42 @@ def check_horizontal_edge_kernel(kernel) -> Feedback:
         )
     scale = float(np.abs(kernel).sum())
     if scale == 0:
-        return not_yet(
-            "all your weights are zero, so the kernel answers 0 everywhere.",
-            "give the rows above the centre one sign and the rows below the other.",
-        )
-    if abs(kernel.sum()) > 1e-6 * scale:
+        return not_yet("all your weights are zero, so the kernel answers 0 everywhere.")
+    silent = 1e-6 * scale
+    if abs(kernel.sum()) > silent:
         return not_yet(
             f"your weights add up to {kernel.sum():g}, so on a flat patch of "
             f"brightness 1 the kernel answers {kernel.sum():g} instead of 0.",
-            "make the weights add up to zero, as the edge kernel's do.",
+            "make every column of weights add up to zero: then a flat patch, and "
+            "any vertical edge, gives 0.",
         )
-    horizontal, vertical = _step_images()
-    to_horizontal = np.abs(_correlate_valid(horizontal, kernel)).max()
-    to_vertical = np.abs(_correlate_valid(vertical, kernel)).max()
-    silent = 1e-6 * scale
-    if to_horizontal <= silent and to_vertical <= silent:
+    column_totals_zero = bool(np.all(np.abs(kernel.sum(axis=0)) <= silent))
+    row_totals_zero = bool(np.all(np.abs(kernel.sum(axis=1)) <= silent))
+    if column_totals_zero and row_totals_zero:
         return not_yet(
             "your kernel answers 0 on horizontal and on vertical edges.",
-            "the weights above the centre and those below it must differ.",
+            "the rows must not all add up to zero: give the rows above the centre "
+            "a different total from the rows below.",
         )
-    if to_horizontal <= silent:
+    if row_totals_zero:
         return not_yet(
             "your kernel responds to vertical edges (left-right changes) but not "
             "to horizontal ones.",
             "turn it a quarter turn: try its transpose, kernel.T.",
         )
-    if to_vertical > 0.01 * to_horizontal:
+    if not column_totals_zero:
         return not_yet(
-            f"your kernel responds to a vertical edge too ({to_vertical:.3g}, "
-            f"against {to_horizontal:.3g} for a horizontal one), so it cannot tell "
-            "them apart.",
-            "make every row constant, or at least symmetric from left to right, "
-            "so that a left-right change cancels out.",
+            f"your kernel responds to a vertical edge too: its columns add up to "
+            f"{np.round(kernel.sum(axis=0), 3).tolist()}, not all 0.",
+            "along a vertical edge the pixels under each column of the kernel are "
+            "equally bright, so each column contributes brightness x its total: "
+            "make every column of weights add up to zero.",
         )
+    to_horizontal = np.abs(_correlate_valid(_step_images()[0], kernel)).max()
     return correct(
-        f"A flat patch gives 0, a horizontal edge {to_horizontal:.3g} and a "
-        "vertical edge 0. Sobel y, np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]), "
-        "is the classic choice."
+        f"Every column adds up to 0, so a flat patch and a vertical edge give 0; a "
+        f"horizontal edge gives up to {to_horizontal:.3g}. Sobel y, "
+        "np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]), is the classic choice."
     )
 
 
@@ -156,68 +160,73 @@ def _shape_steps() -> dict[str, tuple[int, int]]:
     }
 
 
+def _read_shape(value) -> tuple | None:
+    """The learner's shape as a tuple of whole numbers (None where a side is not
+    one), or None if it is not a sequence of numbers."""
+    if hasattr(value, "as_list"):  # a TensorShape
+        value = value.as_list()
+    if isinstance(value, list | tuple):
+        return tuple(whole_number(side) for side in value)
+    array = as_array(value)
+    if array is None or array.ndim != 1:
+        return None
+    return tuple(whole_number(side) for side in array)
+
+
 @exercise_check
 def check_shape_after_conv_and_pool(shape) -> Feedback:
     """Exercise "Predict the shape": (height, width) after conv and pooling."""
-    if hasattr(shape, "shape") and not isinstance(shape, np.ndarray):
-        shape = tuple(shape.shape)  # a tensor: its shape is what counts
-    if isinstance(shape, np.ndarray):
-        shape = tuple(shape.tolist())
-    if isinstance(shape, tuple | list) and len(shape) == 4:
+    given = _read_shape(shape)
+    if given is not None and len(given) == 4:
         return not_yet(
-            f"{tuple(shape)!r} looks like a whole TensorFlow shape "
+            f"{given!r} looks like a whole TensorFlow shape "
             "(batch, height, width, channels).",
             "give only the two middle numbers, (height, width).",
         )
-    if not isinstance(shape, tuple | list) or len(shape) != 2:
+    if given is None or len(given) != 2:
         return not_yet(
             f"give the answer as (height, width), two whole numbers, not {shape!r}.",
             "for example (100, 80).",
         )
-    if not all(
-        isinstance(side, numbers.Integral) and not isinstance(side, bool)
-        for side in shape
-    ):
+    if None in given:
         return not_yet(
             f"sizes are whole numbers of pixels, but you gave {tuple(shape)!r}.",
             "use // (floor division) or math.ceil to get whole numbers.",
         )
-    shape = tuple(int(side) for side in shape)
     steps = _shape_steps()
     answer = steps["answer"]
-    if shape == answer:
+    if given == answer:
         return correct(
             f"The 5x5 'valid' convolution gives {steps['no pooling']}; 'same' "
-            f"pooling with stride 2 rounds up, ceil(221 / 2) = {answer[0]}: "
-            f"{answer}."
+            f"pooling with stride 2 rounds up, ceil(221 / 2) = {answer[0]}: {answer}."
         )
-    if shape == answer[::-1]:
+    if given == answer[::-1]:
         return not_yet(
             "you swapped the two sizes.",
             "give (height, width): height is the number of rows, 225 here.",
         )
-    if shape == steps["floor"]:
+    if given == steps["floor"]:
         return not_yet(
             "you rounded down after pooling, as 'valid' pooling would.",
             "'same' pooling keeps the last odd row: it rounds up, ceil(size / 2).",
         )
-    if shape == steps["no conv shrink"]:
+    if given == steps["no conv shrink"]:
         return not_yet(
             "you kept the image's size through the convolution.",
-            "with 'valid' padding a 5x5 kernel fits in size - 5 + 1 positions.",
+            "with 'valid' padding the kernel must fit inside the image.",
         )
-    if shape == steps["shrink by half the kernel"]:
+    if given == steps["shrink by half the kernel"]:
         return not_yet(
-            "the convolution loses kernel_size - 1 = 4 rows and columns, not 2.",
-            "a 5x5 kernel overhangs by 2 pixels on each side, so 2 + 2 are lost.",
+            "you took off half the kernel's overhang: a 5x5 kernel overhangs by 2 "
+            "pixels on each side, so it loses 2 + 2 rows and 2 + 2 columns.",
         )
-    if shape == steps["no pooling"]:
+    if given == steps["no pooling"]:
         return not_yet(
             "that is the size after the convolution; the pooling comes next.",
             "a 2x2 pool with stride 2 halves each side (rounding up for 'same').",
         )
     return not_yet(
-        f"{shape} is not the size after both steps.",
+        f"{given} is not the size after both steps.",
         "first size - kernel + 1 for the 'valid' convolution, then ceil(size / 2) "
         "for 'same' pooling with stride 2.",
     )
@@ -227,8 +236,8 @@ def check_shape_after_conv_and_pool(shape) -> Feedback:
 # Exercise "ReLU and max pooling by hand"
 # --------------------------------------------------------------------------
 
-#: The 4 x 4 feature map of the exercise "ReLU and max pooling by hand".
-FEATURE_MAP_4X4 = np.array(
+# The check reads this read-only map; FEATURE_MAP_4X4 is the learner's copy.
+_FEATURE_MAP = np.array(
     [
         [3.0, -1.0, 0.0, 2.0],
         [-2.0, 1.0, 5.0, -4.0],
@@ -236,21 +245,24 @@ FEATURE_MAP_4X4 = np.array(
         [-6.0, -2.0, -1.0, 4.0],
     ]
 )
+_FEATURE_MAP.setflags(write=False)
+#: The 4 x 4 feature map of the exercise "ReLU and max pooling by hand".
+FEATURE_MAP_4X4 = _FEATURE_MAP.copy()
 
 
-def _pool(array: np.ndarray, reduce) -> np.ndarray:
+def _pool(array: np.ndarray, reduce=np.max) -> np.ndarray:
     rows, columns = array.shape
-    blocks = array.reshape(rows // 2, 2, columns // 2, 2)
-    return reduce(blocks, axis=(1, 3))
+    return reduce(array.reshape(rows // 2, 2, columns // 2, 2), axis=(1, 3))
 
 
 @exercise_check
 def check_relu_max_pool(pooled) -> Feedback:
     """Exercise "ReLU and max pooling by hand" on :data:`FEATURE_MAP_4X4`."""
-    pooled = _as_numbers(pooled, "pooled")
+    pooled = _numbers(pooled, "pooled", "[[top left, top right], [bottom left, ...]]")
     if isinstance(pooled, Feedback):
         return pooled
-    expected = _pool(np.maximum(FEATURE_MAP_4X4, 0.0), np.max)
+    activated = np.maximum(_FEATURE_MAP, 0.0)
+    expected = _pool(activated)
     if pooled.shape == (3, 3):
         return not_yet(
             "your result is 3 x 3: that is a 2x2 window moved by 1 pixel.",
@@ -266,18 +278,17 @@ def check_relu_max_pool(pooled) -> Feedback:
             "The bottom-left window holds only negative numbers, so ReLU turns "
             "them all into 0 and its maximum is 0."
         )
-    if np.allclose(pooled, _pool(FEATURE_MAP_4X4, np.max)):
+    if np.allclose(pooled, _pool(_FEATURE_MAP)):
         return not_yet(
             "the bottom-left value is negative: you pooled without ReLU.",
             "apply max(0, x) to every value first; nothing after ReLU is negative.",
         )
     if np.allclose(pooled, expected.T):
         return not_yet(
-            "you have the right numbers in the wrong places (rows and columns "
-            "swapped).",
+            "you have the right numbers in the wrong places (rows and columns swapped).",
             "the first row of the result comes from the top two rows of the map.",
         )
-    if np.allclose(pooled, _pool(np.maximum(FEATURE_MAP_4X4, 0.0), np.mean)):
+    if np.allclose(pooled, _pool(activated, np.mean)):
         return not_yet(
             "you took the mean of each window: that is average pooling.",
             "max pooling keeps the largest value of each window.",
@@ -299,33 +310,41 @@ def check_relu_max_pool(pooled) -> Feedback:
 # --------------------------------------------------------------------------
 
 
+@functools.cache
+def _edge_response() -> np.ndarray:
+    """The chapter's convolution output, computed here (read-only): the 300 x 300
+    grey cat and the 8-centre edge kernel, stride 1, 'same' zero padding."""
+    from utils.data import load_cat_image
+
+    image = load_cat_image(size=300, grey=True).astype(np.float32)
+    kernel = np.full((3, 3), -1.0)
+    kernel[1, 1] = 8.0
+    response = _correlate_valid(np.pad(image.astype(float), 1), kernel)
+    response.setflags(write=False)
+    return response
+
+
 @exercise_check
-def check_dark_side(dark_side, feature_maps) -> Feedback:
+def check_dark_side(dark_side) -> Feedback:
     """Exercise "The other side of the edge".
 
-    ``dark_side`` must be ReLU of the negated ``feature_maps`` (the
-    convolution output): the pixels where it is negative, made positive.
+    ``dark_side`` must be ReLU of the negated convolution output of the
+    chapter, which the check computes itself (see :func:`_edge_response`).
     """
-    dark_side = _as_numbers(dark_side, "dark_side")
+    dark_side = _numbers(dark_side, "dark_side", "tf.nn.relu(...)")
     if isinstance(dark_side, Feedback):
         return dark_side
-    edge_response = _as_numbers(feature_maps, "feature_maps")
-    if isinstance(edge_response, Feedback):
-        return edge_response
-    dark_side, edge_response = np.squeeze(dark_side), np.squeeze(edge_response)
-    if dark_side.shape != edge_response.shape:
+    response = _edge_response()
+    dark_side = np.squeeze(dark_side)
+    if dark_side.shape != response.shape:
         return not_yet(
-            f"dark_side has shape {dark_side.shape} but the convolution output has "
-            f"shape {edge_response.shape}; ReLU keeps the shape.",
+            f"dark_side has shape {dark_side.shape} once its axes of length 1 are "
+            f"dropped, but the convolution output is {response.shape[0]} x "
+            f"{response.shape[1]}; ReLU keeps the shape.",
             "work on feature_maps itself, before any pooling.",
         )
-    if not np.any(edge_response < 0):
-        return not_yet(
-            "feature_maps has no negative values: pass the convolution output "
-            "from before ReLU.",
-        )
-    expected = np.maximum(-edge_response, 0.0)
-    tolerance = 1e-5 * max(1.0, float(np.abs(edge_response).max()))
+    expected = np.maximum(-response, 0.0)
+    tolerance = 1e-5 * max(1.0, float(np.abs(response).max()))
     if np.allclose(dark_side, expected, atol=tolerance):
         return correct(
             "ReLU of the negated response keeps the dark side of each edge; the "
@@ -333,11 +352,11 @@ def check_dark_side(dark_side, feature_maps) -> Feedback:
         )
     if np.allclose(dark_side, 0.0, atol=tolerance):
         return not_yet(
-            "your map is 0 everywhere. Did you negate the ReLU output? It has no "
-            "negative values left to keep.",
+            "your map is 0 everywhere, but the convolution output is negative on "
+            "the dark side of every edge.",
             "start from feature_maps, the convolution output before ReLU.",
         )
-    if np.allclose(dark_side, np.maximum(edge_response, 0.0), atol=tolerance):
+    if np.allclose(dark_side, np.maximum(response, 0.0), atol=tolerance):
         return not_yet(
             "that is the bright side, the map from the chapter.",
             "negate the response before ReLU: ReLU(-response).",
@@ -345,14 +364,14 @@ def check_dark_side(dark_side, feature_maps) -> Feedback:
     if np.any(dark_side < -tolerance):
         return not_yet(
             "your map has negative values, but it should come out of a ReLU.",
-            "apply max(0, x) last: np.maximum(0, -feature_maps) or tf.nn.relu(...).",
+            "apply max(0, x) last.",
         )
-    if np.allclose(dark_side, np.abs(edge_response), atol=tolerance):
+    if np.allclose(dark_side, np.abs(response), atol=tolerance):
         return not_yet(
             "you kept both sides of every edge (the absolute value).",
             "keep only the pixels where the response is negative.",
         )
     return not_yet(
-        "your map differs from ReLU(-feature_maps).",
-        "negate the convolution output, then apply ReLU.",
+        "your map is not ReLU of the negated convolution output.",
+        "start from feature_maps (before ReLU): negate it, then apply ReLU.",
     )

@@ -82,10 +82,7 @@ unit: $(STAMP)  ## only the unit tests of utils (fast)
 notebooks: $(STAMP)  ## only execute the notebooks with nbval
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider chapters
 
-browser-pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built site with Chromium)
-	$(BIN)/python scripts/pdf.py
-
-test: $(STAMP)  ## only the browser test of the built site (run make book first)
+browser-test: $(STAMP)  ## only the browser test of the built site (run make book first)
 	$(BIN)/pytest -p no:cacheprovider tests/test_site_in_browser.py
 
 lab: $(STAMP)  ## open the chapters in JupyterLab

@@ -38,3 +38,11 @@ def test_every_chapter_states_objectives_and_a_time_it_can_keep(path):
         f"{path.name} states {minutes} minutes, but reading its {info['words']} "
         f"words alone takes about {reading:.0f} minutes"
     )
+
+
+def test_the_glossary_links_each_term_to_its_chapter():
+    glossary = (ROOT / "glossary.md").read_text()
+    plain = re.findall(r"\(Chapters? \d[^)]*\)", glossary)
+    assert not plain, f"glossary references that are not links: {plain[:3]}"
+    for target in re.findall(r"<(chapters/[^>]+)>", glossary):
+        assert (ROOT / f"{target}.ipynb").exists(), f"glossary links to {target}"

@@ -54,6 +54,10 @@
   //    code cell's toggle shows "Show code cell source" but was named
   //    "Toggle hidden content".
   function accessibleNames() {
+    // A convolution animation's frame slider had no name at all.
+    document.querySelectorAll("input.anim-slider:not([aria-label])").forEach(function (slider) {
+      slider.setAttribute("aria-label", "Animation frame");
+    });
     // The bibliography's entries use a deprecated ARIA role inside a list.
     document.querySelectorAll('.citation-list > [role="doc-biblioentry"]').forEach(function (entry) {
       entry.setAttribute("role", "listitem");
@@ -64,8 +68,15 @@
     document.querySelectorAll(".search-button-field[aria-label]").forEach(function (button) {
       button.removeAttribute("aria-label");
     });
+    // Font Awesome turns each <i> into an <svg> (with a <title> taken from
+    // the <i>'s title) when it gets to it, before or after this runs.
     document.querySelectorAll(".theme-switch-button i[title]").forEach(function (icon) {
       icon.removeAttribute("title");
+      icon.setAttribute("aria-hidden", "true");
+    });
+    document.querySelectorAll(".theme-switch-button svg").forEach(function (icon) {
+      icon.querySelectorAll("title").forEach(function (title) { title.remove(); });
+      icon.removeAttribute("aria-labelledby");
       icon.setAttribute("aria-hidden", "true");
     });
   }
@@ -74,6 +85,8 @@
     forwardToggles();
     wholeBarToggles();
     accessibleNames();
+    // Again once every other script has run (Font Awesome among them).
+    window.addEventListener("load", accessibleNames);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", run);

@@ -13,6 +13,7 @@ carries it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import io
@@ -25,7 +26,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: Headless Chromium as root, with no network but localhost (the browser test,
+#: tests/test_site_in_browser.py, uses the same).
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # Print what a reader of paper needs: every solution open, no launch buttons.
 PREPARE_FOR_PRINT = """() => {
@@ -44,13 +55,19 @@ def toc_pages(root: Path = ROOT) -> list[str]:
     return pages
 
 
-def find_browser() -> str:
-    browser = (
+def browser_path() -> str | None:
+    """Debian's chromium, or the Google Chrome that GitHub's Ubuntu runners carry;
+    CHROMIUM=/path/to/browser chooses another. None if there is none."""
+    return (
         os.environ.get("CHROMIUM")
         or shutil.which("chromium")
         or shutil.which("chromium-browser")
         or shutil.which("google-chrome")
     )
+
+
+def find_browser() -> str:
+    browser = browser_path()
     if not browser:
         raise SystemExit(
             "make pdf prints the site with Chromium, which is not installed: "
@@ -86,6 +103,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve the built ``site`` on a free localhost port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 def build_pdf(site: Path, output: Path, pages: list[str] | None = None) -> int:
     """Print the built ``site`` into ``output``, every page of the book or only
     ``pages``; return the number of PDF pages."""
@@ -94,24 +123,17 @@ def build_pdf(site: Path, output: Path, pages: list[str] | None = None) -> int:
 
     if not (site / "index.html").exists():
         raise SystemExit(f"{site} holds no built site: run `make book` first.")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     writer = PdfWriter()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=find_browser(), args=FLAGS, headless=True
-            )
-            for name in pages or toc_pages(ROOT):
-                pdf, title = print_page(browser, f"{base}{name}.html")
-                first_page = len(writer.pages)
-                writer.append(PdfReader(io.BytesIO(pdf)))
-                writer.add_outline_item(title, first_page)
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_browser(), args=FLAGS, headless=True
+        )
+        for name in pages or toc_pages(ROOT):
+            pdf, title = print_page(browser, f"{base}{name}.html")
+            first_page = len(writer.pages)
+            writer.append(PdfReader(io.BytesIO(pdf)))
+            writer.add_outline_item(title, first_page)
+        browser.close()
     writer.add_metadata({"/Title": "Neural networks, from neurons to ConvNets"})
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("wb") as file:

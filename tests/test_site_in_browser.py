@@ -15,11 +15,8 @@ is missing, saying how to get them; in CI (``CI`` set) it fails instead.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import threading
+import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -29,23 +26,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-# Debian's chromium, or the Google Chrome that GitHub's Ubuntu runners carry;
-# CHROMIUM=/path/to/browser chooses another.
-CHROMIUM = (
-    os.environ.get("CHROMIUM")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-    or shutil.which("google-chrome")
-)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+# The browser, its flags, the page order and the local server are the ones
+# `make pdf` prints the site with.
+from pdf import FLAGS, browser_path, serve, toc_pages  # noqa: E402
+
+CHROMIUM = browser_path()
 
 pytestmark = pytest.mark.browser
 
@@ -56,32 +43,15 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc["parts"]:
-        pages += [entry["file"] for entry in part["chapters"]]
-    return pages
-
-
-PAGES = _pages()
+PAGES = toc_pages(ROOT)
 
 
 @pytest.fixture(scope="module")
 def server():
     if not (SITE / "index.html").exists():
         _unavailable("the site is not built: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve(SITE) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,13 @@
 """How fast is utils.conv.conv2d next to tf.nn.conv2d and the loop version?
 
-The loop version is chapter 4's ``conv2d_loops``, read from the chapter's cell
+The loop version is chapter 5's ``conv2d_loops``, read from the chapter's cell
 tagged ``conv2d-loops`` (it lives on the page, not in ``utils``).
 
 Run it from the repository's root (not a test; it takes about half a minute):
 
     .venv/bin/python benchmarks/bench_conv.py
 
-Two sizes: chapter 6's worked example (one 300 x 300 grey image, one 3 x 3
+Two sizes: chapter 7's worked example (one 300 x 300 grey image, one 3 x 3
 kernel, stride 1, 'same') and a small batch (32 colour images of 32 x 32,
 16 filters of 3 x 3, 'same'). Each time is the best of several repeats
 (timeit), in float32 for every implementation. The machine's other load
@@ -31,11 +31,11 @@ import tensorflow as tf  # noqa: E402
 
 from utils.conv import conv2d, padding_amounts  # noqa: E402
 
-CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "04_convolution.ipynb"
+CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "05_convolution.ipynb"
 
 
 def chapter_conv2d_loops():
-    """``conv2d_loops`` as chapter 4 defines it in its cell tagged conv2d-loops."""
+    """``conv2d_loops`` as chapter 5 defines it in its cell tagged conv2d-loops."""
     notebook = nbformat.read(CHAPTER, as_version=4)
     (source,) = [
         cell.source
@@ -73,7 +73,7 @@ def compare(name: str, images, kernels, loop_repeat: int) -> None:
     print(f"\n{name}: images {images.shape}, kernels {kernels.shape}, 'same'")
     print(f"  tf.nn.conv2d          {t_tf * 1e3:9.2f} ms")
     print(f"  utils.conv.conv2d     {t_numpy * 1e3:9.2f} ms")
-    print(f"  chapter 4 conv2d_loops {t_loops * 1e3:8.0f} ms")
+    print(f"  chapter 5 conv2d_loops {t_loops * 1e3:8.0f} ms")
     print(f"  conv2d / tf.nn.conv2d  = {t_numpy / t_tf:6.2f}x (aim: within 3x)")
     print(f"  conv2d_loops / conv2d  = {t_loops / t_numpy:6.0f}x")
 
@@ -83,7 +83,7 @@ def main() -> None:
     image = rng.random((1, 300, 300, 1), dtype=np.float32)
     edge = -np.ones((3, 3, 1, 1), dtype=np.float32)
     edge[1, 1] = 8.0
-    compare("Worked example (chapter 6)", image, edge, loop_repeat=2)
+    compare("Worked example (chapter 7)", image, edge, loop_repeat=2)
 
     batch = rng.random((32, 32, 32, 3), dtype=np.float32)
     kernels = rng.normal(size=(3, 3, 3, 16)).astype(np.float32)

@@ -1,4 +1,4 @@
-"""Chapter 5's checks accept the solutions and reject typical wrong answers."""
+"""Chapter 6's checks accept the solutions and reject typical wrong answers."""
 
 from __future__ import annotations
 

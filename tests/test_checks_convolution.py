@@ -1,4 +1,4 @@
-"""The exercise checks of chapter 4 accept the solutions, reject typical wrong
+"""The exercise checks of chapter 5 accept the solutions, reject typical wrong
 answers with a message that names the mistake, and report placeholders as not
 attempted. None of them may raise, whatever the learner passes."""
 

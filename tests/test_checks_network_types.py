@@ -1,4 +1,4 @@
-"""The exercise checks of chapter 3 accept the solutions, reject typical wrong
+"""The exercise checks of chapter 4 accept the solutions, reject typical wrong
 answers with a hint, and report the untouched placeholders as not attempted."""
 
 import os

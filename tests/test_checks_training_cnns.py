@@ -1,4 +1,4 @@
-"""Chapter 7's checks accept the solutions and reject typical wrong answers."""
+"""Chapter 8's checks accept the solutions and reject typical wrong answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The exercise checks of chapter 6 accept the solutions, reject typical wrong
+"""The exercise checks of chapter 7 accept the solutions, reject typical wrong
 answers with a helpful message, and report placeholders as not attempted."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """utils.conv against TensorFlow, on random shapes, strides and paddings, and
-against the vectorised and loop convolutions that chapter 4 writes in its cells."""
+against the vectorised and loop convolutions that chapter 5 writes in its cells."""
 
 from __future__ import annotations
 
@@ -90,11 +90,11 @@ def test_conv2d_matches_tensorflow(case):
     np.testing.assert_allclose(ours, expected, atol=ATOL, rtol=1e-4)
 
 
-CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "04_convolution.ipynb"
+CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "05_convolution.ipynb"
 
 
 def chapter_cell(tag: str) -> str:
-    """The source of the one code cell of chapter 4 tagged ``tag``."""
+    """The source of the one code cell of chapter 5 tagged ``tag``."""
     notebook = nbformat.read(CHAPTER, as_version=4)
     cells = [
         cell.source
@@ -130,7 +130,7 @@ def body_lines(source: str, name: str) -> list[str]:
 
 
 def test_chapter_cell_is_the_text_of_utils_conv2d():
-    """After the input checks, utils.conv.conv2d is chapter 4's code, line for line."""
+    """After the input checks, utils.conv.conv2d is chapter 5's code, line for line."""
     chapter = body_lines(chapter_cell("vectorised-conv2d"), "conv2d_windows")
     package = body_lines(inspect.getsource(utils.conv), "conv2d")
     # The first statement differs: the chapter reads the stride, the package

@@ -1,4 +1,4 @@
-"""The figures of chapter 4 draw what they claim: the numbers in the cells, the
+"""The figures of chapter 5 draw what they claim: the numbers in the cells, the
 window where it should be, the kernel positions and output size that utils.conv
 computes, an animation with one frame per output value, and an HTML player that
 needs no network and has alt text. Bad input raises a readable error."""

@@ -1,4 +1,4 @@
-"""Tests of utils.feature_maps: the figures of chapter 6 (and 7)."""
+"""Tests of utils.feature_maps: the figures of chapter 7 (and 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of utils.network_figures, the diagrams of chapter 3."""
+"""Tests of utils.network_figures, the diagrams of chapter 4."""
 
 import matplotlib
 

@@ -1,7 +1,7 @@
 """make pdf: the built site printed into one PDF, checked page by page as PNG.
 
 The test prints two pages that hold what a PDF can get wrong (typeset maths,
-figures, an animation, folded solutions): the front page and chapter 4.
+figures, an animation, folded solutions): the front page and chapter 5.
 ``make pdf`` prints every page the same way.
 """
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import pdf as book_pdf  # noqa: E402
 
 pytestmark = pytest.mark.browser
-PAGES = ["intro", "chapters/04_convolution"]
+PAGES = ["intro", "chapters/05_convolution"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def printed(tmp_path_factory):
 
     site = ROOT / "_build" / "html"
     problem = None
-    if not (site / "chapters" / "04_convolution.html").exists():
+    if not (site / "chapters" / "05_convolution.html").exists():
         problem = "the site is not built: run `make book` first"
     else:
         try:

@@ -8,20 +8,20 @@ share, figures that are not the lesson, data, set-up and the exercise checks:
 - :mod:`utils.environment`: :func:`setup` (every chapter's first cell) and
   :func:`glue`, which puts a computed number into the prose;
 - :mod:`utils.activations`: the five activation functions (chapter 1; used by
-  chapters 2, 3, 5, 6 and 8);
+  chapters 2, 4, 6, 7 and 11);
 - :mod:`utils.conv`: convolution and pooling in NumPy, exact against TensorFlow;
-  ``conv2d`` is the code chapter 4 derives on its page (chapters 4 to 7);
-- :mod:`utils.kernels`: hand-made kernels (chapters 4, 6 and 7);
+  ``conv2d`` is the code chapter 5 derives on its page (chapters 5 to 8);
+- :mod:`utils.kernels`: hand-made kernels (chapters 5, 7 and 8);
 - :mod:`utils.data`: data sets that load with no network;
 - :mod:`utils.intents`: the book's corpus of typed requests to an assistant
-  (chapter 8);
+  (chapter 11);
 - figures that are not the lesson: :mod:`utils.plotting` (shared by several
   chapters), :mod:`utils.diagrams` (neurons and layered networks, chapters 1
-  and 3), :mod:`utils.network_figures` (chapter 3's block diagram and unrolled
+  and 4), :mod:`utils.network_figures` (chapter 4's block diagram and unrolled
   RNN), :mod:`utils.conv_figures` (arrays with numbers and kernel positions,
-  chapter 4), :mod:`utils.conv_animation` (the sliding-kernel animation and
-  its offline player, chapter 4), :mod:`utils.feature_maps` (kernels and
-  feature maps, chapter 6);
+  chapter 5), :mod:`utils.conv_animation` (the sliding-kernel animation and
+  its offline player, chapter 5), :mod:`utils.feature_maps` (kernels and
+  feature maps, chapter 7);
 - :mod:`utils.validation`: the input checks behind the clear error messages;
 - :mod:`utils.checks`: self-checking exercises, one module per chapter, and
   the grader's recording of verdicts.

@@ -2,7 +2,7 @@
 
 Chapter 1, "Biological and artificial neurons", section "Activation
 functions", gives their formulas and checks these against Keras; chapters 2,
-3, 5, 6 and 8 import them.
+4, 6, 7 and 11 import them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Convolution and pooling in plain NumPy, giving the same numbers as TensorFlow.
 
-Chapter 4, "Convolution", teaches the mathematics (sliding a kernel, stride,
-padding, output size); chapter 5, "The layers of a ConvNet", uses these
+Chapter 5, "Convolution", teaches the mathematics (sliding a kernel, stride,
+padding, output size); chapter 6, "The layers of a ConvNet", uses these
 functions to recompute every layer of a small Keras model by hand.
 
 Layouts are TensorFlow's (``channels_last``):
@@ -14,7 +14,7 @@ a *cross-correlation*: the kernel is not flipped. Padding follows TensorFlow's
 rules exactly, including ``"same"`` padding's uneven split, which puts the
 extra row or column at the bottom or right.
 
-:func:`conv2d` is the vectorised convolution that chapter 4 writes in its
+:func:`conv2d` is the vectorised convolution that chapter 5 writes in its
 section "All windows at once" (cell tag ``vectorised-conv2d``), with input
 checks added; ``tests/test_conv.py`` proves that the two agree. The checks are
 strict on purpose: a single 2-D image or kernel is refused, with a message
@@ -210,7 +210,7 @@ def padding_amounts(
     With ``"same"``, TensorFlow aims for ``ceil(size / stride)`` outputs and
     adds ``total = max((out - 1) * stride + kernel_size - size, 0)`` cells:
     ``total // 2`` before and the rest after, so an odd total puts the extra
-    cell at the bottom or right. Chapter 4, section "Padding".
+    cell at the bottom or right. Chapter 5, section "Padding".
     """
     size = _positive_int(size, "size", "32")
     kernel_size = _positive_int(kernel_size, "kernel_size", "3")
@@ -254,7 +254,7 @@ def conv_output_size(
     >>> conv_output_size(32, 2, stride=2)
     16
 
-    Chapter 4, section "Output size"; used again in chapter 5.
+    Chapter 5, section "Output size"; used again in chapter 6.
     """
     before, after = padding_amounts(size, kernel_size, stride, padding)
     padded = size + before + after
@@ -376,10 +376,10 @@ def conv2d(
     All windows are taken at once as a view (``sliding_window_view``), copied
     into a matrix with one row per output position ("im2col"), and multiplied
     by the kernels in one matrix product. The lines after the input checks are
-    those of chapter 4's cell; the matrix of windows holds about ``KH * KW``
+    those of chapter 5's cell; the matrix of windows holds about ``KH * KW``
     times as many numbers as the image.
 
-    Chapter 4, section "All windows at once"; chapter 5, "The layers of a ConvNet".
+    Chapter 5, section "All windows at once"; chapter 6, "The layers of a ConvNet".
     """
     images, kernels, (sh, sw), padding, bias = _check_conv_inputs(
         images, kernels, stride, padding, bias
@@ -458,7 +458,7 @@ def max_pool2d(
     ValueError
         As :func:`conv2d`, and for an int padding as large as the window.
 
-    Chapter 5, "The layers of a ConvNet", section "Pooling".
+    Chapter 6, "The layers of a ConvNet", section "Pooling".
     """
     windows, *_ = _pool_windows(images, pool_size, stride, padding, -np.inf)
     return windows.max(axis=(4, 5))
@@ -483,7 +483,7 @@ def avg_pool2d(
     ndarray
         Shape ``(N, H_out, W_out, C)``.
 
-    Chapter 5, "The layers of a ConvNet", section "Pooling".
+    Chapter 6, "The layers of a ConvNet", section "Pooling".
     """
     windows, images, window, stride, padding = _pool_windows(
         images, pool_size, stride, padding, 0.0

@@ -1,4 +1,4 @@
-"""The animation of a kernel sliding over an image, for chapter 4.
+"""The animation of a kernel sliding over an image, for chapter 5.
 
 - :func:`animate_convolution` returns a Matplotlib animation of a kernel
   sliding over an input, filling in the output one number at a time;
@@ -69,7 +69,7 @@ def animate_convolution(
         If the arrays are not 2-D arrays of numbers, the kernel does not fit,
         or the animation would need more than ``max_frames`` frames.
 
-    Chapter 4, section "Two dimensions".
+    Chapter 5, section "Two dimensions".
     """
     import matplotlib as mpl
     from matplotlib.animation import FuncAnimation
@@ -215,7 +215,7 @@ def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> s
     ValueError
         If ``alt`` is empty or ``default_mode`` is not one of the three modes.
 
-    Chapter 4, section "Two dimensions".
+    Chapter 5, section "Two dimensions".
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import Animation

@@ -1,6 +1,6 @@
 """Figures and animations that show how a convolution works, number by number.
 
-Chapter 4, "The mathematics of convolution", teaches from these:
+Chapter 5, "The mathematics of convolution", teaches from these:
 
 - :func:`plot_array` draws a small 1-D or 2-D array with its numbers in the
   cells, optionally with a window outlined and padding cells greyed out;
@@ -171,7 +171,7 @@ def plot_array(
     >>> import numpy as np
     >>> ax = plot_array(np.arange(12).reshape(3, 4), highlight=(0, 1, 2, 2))
 
-    Chapter 4, sections "Convolution in one dimension" and "Two dimensions".
+    Chapter 5, sections "Convolution in one dimension" and "Two dimensions".
     """
     import matplotlib.pyplot as plt
 
@@ -372,7 +372,7 @@ def plot_kernel_positions(
         If a size or the stride is not a positive whole number, the padding is
         not understood, or the kernel does not fit in the padded input.
 
-    Chapter 4, section "Stride, padding and the size of the output".
+    Chapter 5, section "Stride, padding and the size of the output".
     """
     import matplotlib.pyplot as plt
 

@@ -66,7 +66,7 @@ def load_cat_image(size: int | None = 300, *, grey: bool = True):
         Convert to one grey channel (shape ``(size, size)``); otherwise keep
         RGB (shape ``(size, size, 3)``).
 
-    Credit: :data:`CAT_IMAGE_CREDIT`. Chapter 6, "Worked example: one photo
+    Credit: :data:`CAT_IMAGE_CREDIT`. Chapter 7, "Worked example: one photo
     through convolution, activation and pooling".
     """
     from skimage import color, data, transform
@@ -95,7 +95,7 @@ def load_digit_images(*, upsample: int = 1):
     images : ndarray of shape (1797, 8 * upsample, 8 * upsample)
     labels : ndarray of shape (1797,), integers 0 to 9
 
-    Chapters 3 and 7.
+    Chapters 4 and 8.
     """
     from sklearn.datasets import load_digits
 
@@ -114,7 +114,7 @@ def load_breast_cancer_data():
     (scikit-learn codes malignant as 0; the book flips it so that the positive
     class is the one a diagnostic test looks for).
 
-    Chapters 3 and 8.
+    Chapters 4 and 11.
     """
     from sklearn.datasets import load_breast_cancer
 
@@ -128,7 +128,7 @@ def load_sunspots():
 
     Returns ``(years, counts)`` as two float arrays of the same length.
 
-    Chapter 3, section "Recurrent networks".
+    Chapter 4, section "Recurrent networks".
     """
     from statsmodels.datasets import sunspots
 

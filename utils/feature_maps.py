@@ -1,6 +1,6 @@
 """Figures of kernels and the feature maps they produce.
 
-Chapter 6, "Worked example: one photo through convolution, activation and
+Chapter 7, "Worked example: one photo through convolution, activation and
 pooling", draws the stages of one image side by side and a gallery of
 hand-made kernels with these functions; they are figure code, not the lesson.
 Every function returns the Matplotlib figure (or axes) it drew.

@@ -1,6 +1,6 @@
 """Hand-made convolution kernels, shaped ``(height, width)``.
 
-Chapter 6 runs them over a photo; chapter 7 puts the kernels a ConvNet learns
+Chapter 7 runs them over a photo; chapter 8 puts the kernels a ConvNet learns
 next to them. To use one with :func:`utils.conv.conv2d` or ``tf.nn.conv2d``,
 reshape it to ``(height, width, 1, 1)``: ``kernel[:, :, None, None]``.
 """
@@ -25,7 +25,7 @@ def edge_kernel():
     """The 3 x 3 edge detector: 8 at the centre, -1 everywhere else.
 
     Its weights sum to zero, so it answers 0 on any flat patch and strongly
-    where the centre differs from its neighbours. Chapter 6.
+    where the centre differs from its neighbours. Chapter 7.
     """
     kernel = -np.ones((3, 3))
     kernel[1, 1] = 8.0

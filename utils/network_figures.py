@@ -1,4 +1,4 @@
-"""Chapter 3's diagrams, drawn with Matplotlib: figure code, not the lesson.
+"""Chapter 4's diagrams, drawn with Matplotlib: figure code, not the lesson.
 
 - :func:`draw_block_diagram`: boxes joined by arrows (the gated modular network);
 - :func:`draw_unrolled_rnn`: a recurrent layer folded and unrolled over time.
@@ -46,7 +46,7 @@ def draw_block_diagram(
 
     Notes
     -----
-    Chapter 3, section "Modular networks".
+    Chapter 4, section "Modular networks".
     """
     colours = dict(colours or {})
     xs = [float(block[0]) for block in blocks.values()]
@@ -109,7 +109,7 @@ def draw_unrolled_rnn(num_steps: int = 4, *, ax=None, title: str = ""):
 
     Notes
     -----
-    Chapter 3, section "Recurrent networks".
+    Chapter 4, section "Recurrent networks".
     """
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 

@@ -127,7 +127,7 @@ def plot_image_grid(
     titles:
         One short title per image (optional).
 
-    Chapters 3, 6 and 7.
+    Chapters 4, 7 and 8.
     """
     import matplotlib.pyplot as plt
 
@@ -169,7 +169,7 @@ def plot_loss_curves(
 ):
     """Plot one curve per named history (for example ``{"train": ..., "validation": ...}``).
 
-    Chapters 2, 3 and 7.
+    Chapters 2, 4 and 8.
     """
     if not isinstance(histories, Mapping) or not histories:
         raise TypeError(
@@ -195,7 +195,7 @@ def plot_confusion_matrix(
 ):
     """Draw a confusion matrix (rows: true class, columns: predicted) with counts.
 
-    Chapters 3, 7 and 8.
+    Chapters 4, 8 and 11.
     """
     matrix = as_float_array(matrix, "matrix", ndim=2)
     if matrix.shape[0] != matrix.shape[1]:

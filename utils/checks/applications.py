@@ -1,4 +1,4 @@
-"""Exercise checks for chapter 8, "Applications"."""
+"""Exercise checks for chapter 11, "Applications"."""
 
 from __future__ import annotations
 
@@ -246,7 +246,7 @@ def check_diagnostic_rates(sensitivity, specificity) -> Feedback:
 
 
 def _keyword_vote(train_texts, train_labels, test_texts) -> np.ndarray:
-    """Chapter 8's keyword vote: each training word votes for its intents."""
+    """Chapter 11's keyword vote: each training word votes for its intents."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(binary=True, token_pattern=r"(?u)\b\w+\b")

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 5, "The layers of a ConvNet".
+"""Checks for the exercises of chapter 6, "The layers of a ConvNet".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
 (see :mod:`utils.checks`). Answers are read with the shared readers, so a

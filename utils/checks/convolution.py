@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 4, "The mathematics of convolution".
+"""Checks for the exercises of chapter 5, "The mathematics of convolution".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
 (see :mod:`utils.checks`). The learner's functions are called on many cases
@@ -112,7 +112,7 @@ def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedb
     output's length, ``(size - kernel_size + 2 * padding) // stride + 1``.
     It is compared with :func:`utils.conv.conv_output_size` on about 400 cases.
 
-    Chapter 4, exercise "The output-size formula".
+    Chapter 5, exercise "The output-size formula".
     """
     problem = _is_function(output_size, "output_size")
     if problem:
@@ -207,7 +207,7 @@ def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
     non-square images and kernels, with strides 1 to 3, drawn anew at every
     call (see :func:`_conv_cases`); no expected value is ever printed.
 
-    Chapter 4, exercise "Your own conv2d".
+    Chapter 5, exercise "Your own conv2d".
     """
     problem = _is_function(conv2d_function, "conv2d_function")
     if problem:
@@ -298,7 +298,7 @@ def check_parameter_counts(conv_params: Any, dense_params: Any) -> Feedback:
     ``(5 * 5 * 3 + 1) * 16 = 1,216``. A dense layer from the 3,072 inputs to
     the 16,384 outputs of the same shape has ``(3,072 + 1) * 16,384``.
 
-    Chapter 4, exercise "Sharing weights".
+    Chapter 5, exercise "Sharing weights".
     """
     k, c, f = CONV_LAYER["kernel_size"], CONV_LAYER["channels"], CONV_LAYER["filters"]
     n_in, n_out = DENSE_LAYER["inputs"], DENSE_LAYER["outputs"]
@@ -380,7 +380,7 @@ def receptive_field_size(kernel_sizes: list[int], strides: list[int]) -> int:
     >>> receptive_field_size([3, 3, 3], [1, 2, 1])
     9
 
-    Chapter 4, section "Receptive field".
+    Chapter 5, section "Receptive field".
     """
     if len(kernel_sizes) != len(strides):
         raise ValueError(
@@ -437,7 +437,7 @@ def check_receptive_field(
     (from the input up) and returns the side of the receptive field of one
     unit of the last layer. It is compared with :func:`receptive_field_size`.
 
-    Chapter 4, exercise "Receptive field".
+    Chapter 5, exercise "Receptive field".
     """
     problem = _is_function(receptive_field, "receptive_field")
     if problem:

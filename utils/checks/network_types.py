@@ -1,4 +1,4 @@
-"""Self-checking exercises of chapter 3, "Types of neural networks".
+"""Self-checking exercises of chapter 4, "Types of neural networks".
 
 Each check prints "✅ Correct", "❌ Not yet" (with a hint) or "✏️ Not attempted
 yet", and never shows a traceback for a wrong answer. Only
@@ -86,7 +86,7 @@ def check_network_types(answers: Mapping[str, str]) -> Feedback:
 
     ``answers`` maps each key of :data:`NETWORK_TYPE_TASKS` to a type's name,
     spelled as the learner likes ("CNN", "convolutional neural network", ...).
-    Chapter 3, section "Which type for which job?".
+    Chapter 4, section "Which type for which job?".
     """
     if not isinstance(answers, Mapping):
         return not_yet(
@@ -147,7 +147,7 @@ def _dense_counts(sizes):
 def check_dense_parameter_count(num_parameters: int) -> Feedback:
     """Exercise "Count the parameters" of a 30-16-8-1 network of dense layers.
 
-    Chapter 3, section "Feedforward networks".
+    Chapter 4, section "Feedforward networks".
     """
     count = whole_number(num_parameters)
     if count is None:
@@ -229,7 +229,7 @@ def check_rbf_unit(rbf_unit: Callable) -> Feedback:
     """Exercise "One RBF unit": a function ``rbf_unit(x, centre, width)``.
 
     It must return the Gaussian unit's output
-    ``exp(-||x - centre||^2 / (2 * width^2))`` as one number. Chapter 3,
+    ``exp(-||x - centre||^2 / (2 * width^2))`` as one number. Chapter 4,
     section "Radial basis function networks".
     """
     if not callable(rbf_unit):
@@ -302,7 +302,7 @@ def check_lstm_shapes(
 
     ``LSTM(32)`` on a batch of 8 sequences of 20 steps with 3 features: the
     output shape without and with ``return_sequences=True``, and the layer's
-    number of parameters. Chapter 3, section "Recurrent networks".
+    number of parameters. Chapter 4, section "Recurrent networks".
     """
     batch, steps, features, units = (
         LSTM_EXERCISE[key] for key in ("batch_size", "time_steps", "features", "units")
@@ -439,7 +439,7 @@ def check_rbf_layer(layer_class: type) -> Feedback:
     ``self.centres`` of shape ``(units, features)`` and ``self.widths`` of
     shape ``(units,)``, and return ``exp(-||x - c_j||^2 / (2 width_j^2))`` for
     every input row and unit. The check gives the layer its own centres,
-    widths and inputs, and compares with NumPy. Chapter 3, section "Radial
+    widths and inputs, and compares with NumPy. Chapter 4, section "Radial
     basis function networks".
     """
     import keras

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 7, "Training a CNN, and its strengths and
+"""Checks for the exercises of chapter 8, "Training a CNN, and its strengths and
 weaknesses measured".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback` (see

@@ -1,4 +1,4 @@
-"""Exercise checks for chapter 6, "Worked example: one photo through convolution,
+"""Exercise checks for chapter 7, "Worked example: one photo through convolution,
 activation and pooling".
 
 The checks compute their own references with plain NumPy, from data the

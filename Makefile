@@ -50,6 +50,7 @@ $(STAMP):
 install: $(STAMP)  ## create .venv with the pinned environment and utils
 
 book: $(STAMP)  ## execute the notebooks (cached) and build the site into _build/html
+	$(BIN)/python scripts/notebooks.py execute
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
@@ -59,6 +60,7 @@ pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built 
 test: $(STAMP)  ## everything CI runs: lint, clean notebooks, site build, unit, notebook and browser tests
 	$(MAKE) lint
 	$(MAKE) check-notebooks
+	$(OFFLINE) $(BIN)/python scripts/notebooks.py execute
 	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests chapters
 

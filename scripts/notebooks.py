@@ -12,6 +12,12 @@ every notebook listed under ``chapters/``):
 ``refresh``
     Execute notebooks and store the outputs of the ``# NBVAL_CHECK_OUTPUT``
     cells (run it after changing what such a cell prints), then ``clean``.
+``execute``
+    Execute the notebooks whose code changed into the site build's jupyter
+    cache (``_build/.jupyter_cache``), as many at a time as there are cores.
+    ``jupyter-book build`` then finds them executed; on its own it executes
+    one notebook after another. A notebook that fails here is left
+    unexecuted, and the build runs it again and reports the error.
 ``sync-url``
     Rewrite the first cell of every notebook from ``repository.url`` in
     ``_config.yml`` (after forking the book).
@@ -226,11 +232,38 @@ def refresh(paths: list[Path]) -> None:
         print(f"refreshed {path.relative_to(ROOT)}")
 
 
+def execute(paths: list[Path]) -> None:
+    import logging
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]
+    cache = get_cache(str(ROOT / "_build" / ".jupyter_cache"))
+    for path in paths:
+        cache.add_nb_to_project(str(path))
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    executor = load_executor(
+        "local-parallel", cache, logger=logging.getLogger("execute")
+    )
+    result = executor.run_and_cache(
+        filter_uris=[str(path) for path in paths],
+        timeout=config["timeout"],
+        allow_errors=config["allow_errors"],
+    )
+    for uri in result.excepted + result.errored:
+        print(
+            f"{Path(uri).relative_to(ROOT)} failed here: the site build will run it again"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["clean", "check", "refresh", "sync-url"])
+    parser.add_argument(
+        "command", choices=["clean", "check", "refresh", "execute", "sync-url"]
+    )
     parser.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
     paths = [path.resolve() for path in args.paths] or chapter_notebooks()
@@ -242,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path.relative_to(ROOT)}: {problem}")
         print(f"{len(paths) - len(failures)} of {len(paths)} notebooks stored clean")
         return 1 if failures else 0
-    {"clean": clean, "refresh": refresh, "sync-url": sync_url}[args.command](paths)
+    {"clean": clean, "refresh": refresh, "execute": execute, "sync-url": sync_url}[
+        args.command
+    ](paths)
     return 0
 
 

@@ -62,7 +62,7 @@ test: $(STAMP)  ## everything CI runs: lint, clean notebooks, site build, unit, 
 	$(MAKE) check-notebooks
 	$(OFFLINE) $(BIN)/python scripts/notebooks.py execute
 	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS)
-	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests chapters
+	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider --durations=15 tests chapters
 
 lint: $(STAMP)  ## ruff over utils, tests, scripts and the notebooks; actionlint over the workflows
 	$(BIN)/ruff check .

@@ -4,6 +4,8 @@ never raise."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -143,6 +145,11 @@ def counts():
     return bowl_counts(MOMENTA)
 
 
+def test_momentum_settings_cannot_be_changed():
+    with pytest.raises(TypeError):
+        MOMENTUM_EXPERIMENT["threshold"] = 1.0
+
+
 def test_momentum_check_reruns_the_same_experiment(counts):
     for mu, steps in counts.items():
         assert momentum_steps_needed(mu) == steps
@@ -193,6 +200,7 @@ def test_momentum_experiment_rejects_typical_mistakes(counts):
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def smallest_bumps():
     n = 1
     while bump_error(n) >= BUMPS_TOLERANCE:

@@ -8,6 +8,9 @@ never a copy of the lesson it checks.
 
 from __future__ import annotations
 
+import functools
+from types import MappingProxyType
+
 import numpy as np
 from scipy.special import expit, softmax
 
@@ -154,15 +157,18 @@ def check_softmax_gradient(function) -> Feedback:
 # How much momentum?
 # ---------------------------------------------------------------------------
 
-#: The chapter's bowl and the exercise's settings.
-MOMENTUM_EXPERIMENT = {
-    "curvatures": (1.0, 100.0),
-    "turn_degrees": 30.0,
-    "w_start": (-2.0, 1.0),
-    "learning_rate": 0.01,
-    "threshold": 1e-6,
-    "max_steps": 5000,
-}
+#: The chapter's bowl and the exercise's settings (read-only, so that no code can
+#: change the check's reference).
+MOMENTUM_EXPERIMENT = MappingProxyType(
+    {
+        "curvatures": (1.0, 100.0),
+        "turn_degrees": 30.0,
+        "w_start": (-2.0, 1.0),
+        "learning_rate": 0.01,
+        "threshold": 1e-6,
+        "max_steps": 5000,
+    }
+)
 
 
 def _bowl() -> tuple[np.ndarray, np.ndarray]:
@@ -172,6 +178,7 @@ def _bowl() -> tuple[np.ndarray, np.ndarray]:
     return A, np.array(MOMENTUM_EXPERIMENT["w_start"])
 
 
+@functools.lru_cache(maxsize=64)
 def momentum_steps_needed(momentum: float) -> int | None:
     """Steps of Keras-style momentum (v = mu v - lr g, w = w + v) on the bowl
     before 0.5 w'Aw first drops below the threshold; None if it does not within
@@ -265,6 +272,7 @@ BUMPS_TOLERANCE = 0.05
 _MAX_BUMPS = 2000
 
 
+@functools.lru_cache(maxsize=4096)
 def bump_error(n_bumps: int) -> float:
     """Largest error on 2001 points of [0, 1] of the chapter's sum of n bumps."""
 

@@ -15,6 +15,7 @@ from utils.checks.learning import (
     check_learning_rate,
     check_losses_by_hand,
     check_sigmoid_derivative,
+    check_three_examples,
 )
 
 
@@ -306,7 +307,7 @@ def test_backward_mse_reports_structural_problems():
         (wrong_shape, "b1 has shape (1, 3) instead of (3,)"),
         (not_numbers, "b2 has shape () instead of (1,)"),
         (wrong_keys, "should have the keys"),
-        (lambda params, X, y: [1, 2], "should return a dict"),
+        (lambda params, X, y: [1, 2], "returned a list, not a dict"),
         (lambda params, X, y: None, "returned None"),
         (crashes, "KeyError"),
         ("backward_mse", "pass your function itself"),
@@ -436,3 +437,102 @@ def test_learning_rate_rejects_odd_answers(learning_rate, message):
     feedback = check_learning_rate(learning_rate)
     assert feedback.passed is False
     assert message in feedback.message
+
+
+# ---------------------------------------------------------------------------
+# How many examples does the detector need?
+# ---------------------------------------------------------------------------
+
+
+def train_three_detector(n_train, hidden_units=16, epochs=200, learning_rate=2.0):
+    """What the learner writes: the chapter's NumPy training on the first n_train
+    images, and the test scores of the result."""
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
+    from sklearn.model_selection import train_test_split
+
+    from utils.data import load_digit_images
+
+    images, digits = load_digit_images()
+    X, y = images.reshape(-1, 64).astype(float), (digits == 3).astype(float)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    X_train, y_train = X_train[:n_train], y_train[:n_train]
+    rng, params = np.random.default_rng(0), {}
+    for layer, (n_in, n_out) in enumerate(((64, hidden_units), (hidden_units, 1)), 1):
+        limit = np.sqrt(6 / (n_in + n_out))
+        params[f"W{layer}"] = rng.uniform(-limit, limit, size=(n_in, n_out))
+        params[f"b{layer}"] = np.zeros(n_out)
+    start = {name: value.copy() for name, value in params.items()}
+    for _ in range(epochs):
+        A1 = np.tanh(X_train @ params["W1"] + params["b1"])
+        p = 1 / (1 + np.exp(-(A1 @ params["W2"] + params["b2"])))
+        delta2 = (p - y_train[:, None]) / len(y_train)
+        delta1 = (delta2 @ params["W2"].T) * (1 - A1**2)
+        grads = {"W2": A1.T @ delta2, "b2": delta2.sum(0)}
+        grads.update({"W1": X_train.T @ delta1, "b1": delta1.sum(0)})
+        for name in params:
+            params[name] -= learning_rate * grads[name]
+
+    def predict(X):
+        A1 = np.tanh(X @ params["W1"] + params["b1"])
+        return (A1 @ params["W2"] + params["b2"])[:, 0] >= 0
+
+    scores = {
+        "balanced": balanced_accuracy_score(y_test, predict(X_test)),
+        "accuracy": accuracy_score(y_test, predict(X_test)),
+        "recall": recall_score(y_test, predict(X_test)),
+        "training": balanced_accuracy_score(y_train, predict(X_train)),
+    }
+    return params, start, scores
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return train_three_detector(50)
+
+
+def test_three_examples_accepts_the_solution(detector, tf):
+    params, _, scores = detector
+    feedback = check_three_examples(50, params, scores["balanced"])
+    assert feedback.passed is True, feedback.message
+    assert "Trained on 50 images" in feedback.message
+    as_tensors = {name: tf.constant(value) for name, value in params.items()}
+    answer = np.float32(round(scores["balanced"], 3))
+    assert check_three_examples(np.int64(50), as_tensors, answer).passed is True
+
+
+def test_three_examples_accepts_another_hidden_width():
+    params, _, scores = train_three_detector(40, hidden_units=8)
+    assert check_three_examples(40.0, params, scores["balanced"]).passed is True
+
+
+def test_three_examples_placeholder_is_not_attempted(detector):
+    assert check_three_examples(..., ..., ...).passed is None
+    assert check_three_examples(50, detector[0], ...).passed is None
+
+
+def test_three_examples_rejects_typical_mistakes(detector):
+    params, start, scores = detector
+    other_params = train_three_detector(60)[0]
+    cases = [
+        ((50, start, 0.5), "untrained starting weights"),
+        ((50, other_params, scores["balanced"]), "on the first 50 training images"),
+        ((60, params, scores["balanced"]), "on the first 60 training images"),
+        ((50, params, scores["accuracy"]), "is the accuracy"),
+        ((50, params, scores["recall"]), "recall of the 3s"),
+        ((50, params, scores["training"]), "on the training images"),
+        ((50, params, 100 * scores["balanced"]), "is a percentage"),
+        ((50, params, 0.123), "is not what few_params score"),
+        ((5, params, scores["balanced"]), "whole number from 10"),
+        ((5000, params, scores["balanced"]), "whole number from 10"),
+        ((50.5, params, scores["balanced"]), "whole number from 10"),
+        (("50", params, scores["balanced"]), "whole number from 10"),
+        ((50, (params, [0.7]), scores["balanced"]), "few_params, _ = train"),
+        ((50, {**params, "W1": params["W1"][:10]}, 0.9), "64 inputs"),
+        ((50, params, "0.9"), "one number"),
+    ]
+    for answer, message in cases:
+        feedback = check_three_examples(*answer)
+        assert feedback.passed is False, answer[1:]
+        assert message in feedback.message, feedback.message

@@ -19,26 +19,12 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
+    whole_number,
 )
-
-__all__ = [
-    "LEARNING_RATE_EPOCHS",
-    "LEARNING_RATE_TARGET",
-    "LOSS_EXERCISE",
-    "check_backward_mse",
-    "check_learning_rate",
-    "check_losses_by_hand",
-    "check_sigmoid_derivative",
-    "learning_rate_losses",
-    "learning_rate_verdict",
-]
 
 #: The labels and predictions of the exercise "Losses by hand" (tuples, so that
 #: no code can change the check's reference).
-LOSS_EXERCISE = {
-    "y": (1.0, 0.0, 1.0, 0.0),
-    "y_pred": (0.8, 0.3, 0.6, 0.1),
-}
+LOSS_EXERCISE = {"y": (1.0, 0.0, 1.0, 0.0), "y_pred": (0.8, 0.3, 0.6, 0.1)}
 
 #: Hand-rounded answers (0.299 for 0.29899) pass; 0.300 is not read as 0.299.
 _LOSS_TOLERANCE = {"atol": 5e-4, "rtol": 0.0}
@@ -49,9 +35,7 @@ def _read_loss(value, name: str) -> float | Feedback:
     if number is not None and np.isfinite(number):
         return number
     if isinstance(value, str):
-        return not_yet(
-            f"{name} is the text {value!r}; write the number without quotes."
-        )
+        return not_yet(f"{name} is the text {value!r}; write it without quotes.")
     array = as_array(value)
     if array is not None and array.size > 1:
         return not_yet(
@@ -62,19 +46,14 @@ def _read_loss(value, name: str) -> float | Feedback:
     return not_yet(f"{name} should be one finite number, not {value!r}.")
 
 
-# ---------------------------------------------------------------------------
-# Losses by hand
-# ---------------------------------------------------------------------------
+# --- Losses by hand ---
 
 
 def _diagnose(answer: float, candidates) -> tuple[str, str] | None:
     """The (problem, hint) of the one candidate value ``answer`` matches; None
     if it matches none, or more than one (then the check cannot tell which)."""
-    matches = [
-        (problem, hint)
-        for value, problem, hint in candidates
-        if close_enough(answer, value, **_LOSS_TOLERANCE)
-    ]
+    tol = _LOSS_TOLERANCE
+    matches = [(p, h) for v, p, h in candidates if close_enough(answer, v, **tol)]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -111,31 +90,12 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
 
     if not mse_ok:
         mse_mistakes = [
-            (
-                squared.sum(),
-                "is the sum of the squared errors",
-                "the *mean* squared error divides the sum by the number of examples.",
-            ),
-            (
-                np.abs(p - y).mean(),
-                "is the mean of the errors without squaring",
-                "square each difference (y_pred - y) before averaging.",
-            ),
-            (
-                np.sqrt(squared.mean()),
-                "is the root of the mean squared error",
-                "leave out the square root.",
-            ),
+            (squared.sum(), "is the sum of the squared errors", "divide by 4."),
+            (np.abs(p - y).mean(), "is the mean of the errors without squaring", ""),
+            (np.sqrt(squared.mean()), "is the root of the mean squared error", ""),
+            (right_ce, "is the cross-entropy of these predictions", ""),
         ]
-        mse_mistakes.append(
-            (
-                right_ce,
-                "is the cross-entropy of these predictions",
-                "the mean squared error averages (y_pred - y) ** 2.",
-            )
-        )
-        found = _diagnose(mse, mse_mistakes)
-        problem, hint = found or (
+        problem, hint = _diagnose(mse, mse_mistakes) or (
             "is not the mean squared error of these predictions",
             "for each example take (y_pred - y) ** 2, then average the four numbers.",
         )
@@ -144,31 +104,16 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
     log10 = -(y * np.log10(p) + (1 - y) * np.log10(1 - p))
     ce_mistakes = [
         (-right_ce, "has the wrong sign", "put a minus sign in front."),
-        (
-            per_example.sum(),
-            "is the sum over the examples",
-            "divide by the number of examples to get the mean.",
-        ),
-        (
-            log10.mean(),
-            "uses logarithms to base 10",
-            "use the natural logarithm, np.log (ln on a calculator).",
-        ),
+        (per_example.sum(), "is the sum over the examples", "divide by 4."),
+        (log10.mean(), "uses logarithms to base 10", "use the natural log, np.log."),
         (
             -(y * np.log(p)).mean(),
             "leaves out the examples whose label is 0",
-            "for a label 0 the loss is -log(1 - y_pred): 0.3 predicted for a 0 "
-            "costs -log(0.7).",
+            "for a label 0 the loss is -log(1 - y_pred).",
         ),
-        (
-            right_mse,
-            "is the mean squared error of these predictions",
-            "the cross-entropy averages -log of the probability given to the "
-            "right class.",
-        ),
+        (right_mse, "is the mean squared error of these predictions", ""),
     ]
-    found = _diagnose(cross_entropy, ce_mistakes)
-    problem, hint = found or (
+    problem, hint = _diagnose(cross_entropy, ce_mistakes) or (
         "is not the binary cross-entropy of these predictions",
         "for each example take -log(y_pred) if the label is 1 and "
         "-log(1 - y_pred) if it is 0, then average.",
@@ -179,28 +124,21 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------------------
-# The derivative of the sigmoid
-# ---------------------------------------------------------------------------
+# --- The derivative of the sigmoid ---
 
 
 @exercise_check
 def check_sigmoid_derivative(function) -> Feedback:
     """Exercise "The derivative of the sigmoid": compare with the closed form."""
     if not callable(function):
-        return not_yet(
-            "pass your function itself (sigmoid_derivative), not "
-            f"{type(function).__name__}.",
-        )
+        return not_yet(f"pass your function itself, not {type(function).__name__}.")
     z = np.array([-6.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 6.0])
     with np.errstate(all="ignore"):
         answer = function(z.copy())
     if is_placeholder(answer):
         return not_attempted("the exercise 'sigmoid derivative'")
     if answer is None:
-        return not_yet(
-            "your function returned None.", "end it with `return` and the formula."
-        )
+        return not_yet("your function returned None.", "end it with `return`.")
     values = as_array(answer)
     if values is None or values.shape != z.shape:
         shape = None if values is None else values.shape
@@ -217,30 +155,15 @@ def check_sigmoid_derivative(function) -> Feedback:
             f"{expected[-1]:.4f} at z = 6: a saturated sigmoid passes almost no "
             "gradient back."
         )
+    chain = "apply the chain rule to (1 + exp(-z)) ** -1, then write it with sigma(z)."
+    sign = (
+        f"check the sign in your second factor: yours gives {values[4]:.3g} at z = 0."
+    )
     mistakes = [
-        (
-            s,
-            "your function returns the sigmoid itself, not its derivative.",
-            "differentiate 1 / (1 + exp(-z)) with the chain rule, then write the "
-            "result in terms of sigma(z).",
-        ),
-        (
-            1.0 - s**2,
-            "1 - sigma(z)**2 has the form of the derivative of tanh, not of the "
-            "sigmoid.",
-            "the sigmoid's derivative is a product of sigma(z) and another factor.",
-        ),
-        (
-            s * (1.0 + s),
-            "check the sign in your second factor: at z = 0 the slope is 0.25, "
-            f"but yours gives {values[4]:.3g}.",
-            "",
-        ),
-        (
-            np.exp(-z),
-            "exp(-z) is only the derivative of the inner part 1 + exp(-z), up to sign.",
-            "apply the chain rule to (1 + exp(-z)) ** -1 as a whole.",
-        ),
+        (s, "your function returns the sigmoid itself, not its derivative.", chain),
+        (1.0 - s**2, "1 - sigma(z)**2 is the derivative of tanh, not sigma.", chain),
+        (s * (1.0 + s), sign, "the slope at z = 0 is 0.25."),
+        (np.exp(-z), "exp(-z) is only the derivative of the inner part.", chain),
     ]
     for wrong, problem, hint in mistakes:
         if close_enough(values, wrong):
@@ -254,9 +177,7 @@ def check_sigmoid_derivative(function) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------------------
-# Backpropagation for the squared error
-# ---------------------------------------------------------------------------
+# --- Backpropagation for the squared error ---
 
 _PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 
@@ -310,22 +231,14 @@ def check_backward_mse(function) -> Feedback:
     given = {name: value.copy() for name, value in params.items()}
     with np.errstate(all="ignore"):
         grads = function(given, X.copy(), y.copy())
-    if grads is None:
-        return not_yet(
-            "your function returned None.",
-            'end it with return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}.',
-        )
     if not isinstance(grads, dict):
+        what = "None" if grads is None else f"a {type(grads).__name__}"
         return not_yet(
-            f"your function should return a dict of gradients, not "
-            f"{type(grads).__name__}.",
+            f"your function returned {what}, not a dict of gradients.",
             'return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}.',
         )
     if set(grads) != set(params):
-        return not_yet(
-            f"the dict should have the keys {sorted(params)}, but it has "
-            f"{sorted(grads)}."
-        )
+        return not_yet(f"the dict should have the keys {sorted(params)}.")
     missing = [name for name in params if is_placeholder(grads[name])]
     if len(missing) == len(params):
         return not_attempted("the exercise 'backward mse'")
@@ -366,16 +279,8 @@ def check_backward_mse(function) -> Feedback:
             "not cancel: delta2 = 2 (p - y) p (1 - p) / m.",
         )
     scaled = (
-        (
-            0.5,
-            "exactly half the right size",
-            "the derivative of (p - y)**2 is 2 (p - y).",
-        ),
-        (
-            float(len(y)),
-            "too large by the number of examples",
-            "the loss is a mean, so divide delta2 by m = len(y).",
-        ),
+        (0.5, "exactly half the right size", "d/dp (p - y)**2 = 2 (p - y)."),
+        (len(y), "too large by the number of examples", "divide delta2 by m = len(y)."),
     )
     for factor, problem, hint in scaled:
         if all_close_to({n: factor * expected[n] for n in params}):
@@ -398,9 +303,7 @@ def check_backward_mse(function) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------------------
-# Choosing a learning rate
-# ---------------------------------------------------------------------------
+# --- Choosing a learning rate ---
 
 #: The exercise "Pick a learning rate": train this long, reach this loss.
 LEARNING_RATE_EPOCHS = 200
@@ -410,12 +313,21 @@ LEARNING_RATE_TARGET = 0.15
 _RISE = 1e-9
 
 
-def _learning_rate_problem():
-    """The chapter's two-moons training set and starting weights, made afresh.
+def _seed_zero_start(sizes) -> dict[str, np.ndarray]:
+    """The chapter's ``init_parameters(sizes, seed=0)``: weights uniform in
+    +-sqrt(6 / (n_in + n_out)), biases zero."""
+    rng, params = np.random.default_rng(0), {}
+    for layer, (n_in, n_out) in enumerate(
+        zip(sizes[:-1], sizes[1:], strict=True), start=1
+    ):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        params[f"W{layer}"] = rng.uniform(-limit, limit, size=(n_in, n_out))
+        params[f"b{layer}"] = np.zeros(n_out)
+    return params
 
-    The weights are drawn as the chapter's ``init_parameters((2, 8, 1), seed=0)``
-    draws them: uniform in +-sqrt(6 / (n_in + n_out)), biases zero.
-    """
+
+def _learning_rate_problem():
+    """The chapter's two-moons training set and starting weights, made afresh."""
     from sklearn.datasets import make_moons
     from sklearn.model_selection import train_test_split
 
@@ -423,29 +335,25 @@ def _learning_rate_problem():
     X_train, _, y_train, _ = train_test_split(
         X, y, test_size=100, random_state=0, stratify=y
     )
-    rng = np.random.default_rng(0)
-    params = {}
-    for layer, (n_in, n_out) in enumerate(((2, 8), (8, 1)), start=1):
-        limit = np.sqrt(6.0 / (n_in + n_out))
-        params[f"W{layer}"] = rng.uniform(-limit, limit, size=(n_in, n_out))
-        params[f"b{layer}"] = np.zeros(n_out)
-    return X_train, y_train.astype(float), params
+    return X_train, y_train.astype(float), _seed_zero_start((2, 8, 1))
 
 
 _TRAINING_LOOP = None
 
 
-def _training_loop():
-    """A ``tf.function`` that runs the exercise's full-batch gradient descent,
-    traced once per session, and returns the loss before each step."""
+def _train(X, y, params, learning_rate: float, epochs: int):
+    """Full-batch gradient descent on the mean cross-entropy of the tanh-sigmoid
+    network, by ``tf.GradientTape`` in 64-bit floats (a ``tf.function`` traced
+    once a session): the loss before each step, and the trained parameters."""
     global _TRAINING_LOOP
-    if _TRAINING_LOOP is None:
-        import tensorflow as tf
+    import tensorflow as tf
 
-        @tf.function
-        def loop(X, y, W1, b1, W2, b2, learning_rate):
-            losses = tf.TensorArray(tf.float64, size=LEARNING_RATE_EPOCHS)
-            for epoch in tf.range(LEARNING_RATE_EPOCHS):
+    if _TRAINING_LOOP is None:
+
+        @tf.function(reduce_retracing=True)
+        def loop(X, y, W1, b1, W2, b2, learning_rate, epochs):
+            losses = tf.TensorArray(tf.float64, size=epochs)
+            for epoch in tf.range(epochs):
                 with tf.GradientTape() as tape:
                     tape.watch([W1, b1, W2, b2])
                     logits = (tf.tanh(X @ W1 + b1) @ W2 + b2)[:, 0]
@@ -458,10 +366,17 @@ def _training_loop():
                 b1 = b1 - learning_rate * db1
                 W2 = W2 - learning_rate * dW2
                 b2 = b2 - learning_rate * db2
-            return losses.stack()
+            return losses.stack(), W1, b1, W2, b2
 
         _TRAINING_LOOP = loop
-    return _TRAINING_LOOP
+    tensors = [tf.constant(params[name], tf.float64) for name in _PARAMETER_NAMES]
+    rate = tf.constant(float(learning_rate), tf.float64)
+    losses, *weights = _TRAINING_LOOP(
+        tf.constant(X), tf.constant(y), *tensors, rate, tf.constant(epochs)
+    )
+    return losses.numpy(), {
+        name: w.numpy() for name, w in zip(_PARAMETER_NAMES, weights, strict=True)
+    }
 
 
 def learning_rate_losses(learning_rate: float) -> np.ndarray:
@@ -470,16 +385,8 @@ def learning_rate_losses(learning_rate: float) -> np.ndarray:
     Trained here with ``tf.GradientTape`` in 64-bit floats, not with the
     chapter's code. Once the loss stops being a finite number, the curve ends.
     """
-    import tensorflow as tf
-
     X_train, y_train, params = _learning_rate_problem()
-    tensors = [tf.constant(params[name]) for name in _PARAMETER_NAMES]
-    losses = _training_loop()(
-        tf.constant(X_train),
-        tf.constant(y_train),
-        *tensors,
-        tf.constant(float(learning_rate), tf.float64),
-    ).numpy()
+    losses = _train(X_train, y_train, params, learning_rate, LEARNING_RATE_EPOCHS)[0]
     not_finite = np.flatnonzero(~np.isfinite(losses))
     return losses if not_finite.size == 0 else losses[: not_finite[0] + 1]
 
@@ -511,11 +418,10 @@ def check_learning_rate(learning_rate) -> Feedback:
         )
     losses = learning_rate_losses(rate)
     passed, diagnosis = learning_rate_verdict(losses)
-    start = losses[0]
     if passed:
         return correct(
             f"With learning_rate = {rate:g} the loss fell at every epoch, from "
-            f"{start:.3f} to {losses[-1]:.3f} in {LEARNING_RATE_EPOCHS} epochs."
+            f"{losses[0]:.3f} to {losses[-1]:.3f} in {LEARNING_RATE_EPOCHS} epochs."
         )
     if diagnosis == "too large":
         if not np.all(np.isfinite(losses)):
@@ -538,4 +444,99 @@ def check_learning_rate(learning_rate) -> Feedback:
         f"{losses[-1]:.3f} in {LEARNING_RATE_EPOCHS} epochs (the goal is below "
         f"{LEARNING_RATE_TARGET}).",
         "this learning rate is too small; try a larger one.",
+    )
+
+
+# --- How many examples does the detector need? ---
+
+#: The chapter's "is it a 3?" training: full-batch steps from the seed-0 start.
+THREE_LEARNING_RATE, THREE_EPOCHS = 2.0, 200
+
+
+def _three_problem():
+    """The chapter's "is it a 3?" training and test sets, made afresh."""
+    from sklearn.model_selection import train_test_split
+
+    from utils.data import load_digit_images
+
+    images, digits = load_digit_images()
+    X, y = images.reshape(len(images), 64).astype(float), (digits == 3) * 1.0
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+
+
+def _three_scores(params, X, y) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
+
+    hidden = np.tanh(X @ params["W1"] + params["b1"])
+    is_three = (hidden @ params["W2"] + params["b2"])[:, 0] >= 0  # p >= 0.5
+    return {
+        "balanced": balanced_accuracy_score(y, is_three),
+        "accuracy": accuracy_score(y, is_three),
+        "recall": recall_score(y, is_three, zero_division=0.0),
+    }
+
+
+@exercise_check
+def check_three_examples(n_train, params, balanced_accuracy) -> Feedback:
+    """Exercise "How many examples does the detector need?": the check trains the
+    same network itself and measures the learner's parameters on the test set."""
+    if all(is_placeholder(v) for v in (n_train, params, balanced_accuracy)):
+        return not_attempted("the exercise 'three examples'")
+    X_train, X_test, y_train, y_test = _three_problem()
+    n = whole_number(n_train)
+    if n is None or not 10 <= n < len(y_train):
+        return not_yet(
+            f"n_train should be a whole number from 10 to {len(y_train) - 1}."
+        )
+    if not isinstance(params, dict) or set(params) != set(_PARAMETER_NAMES):
+        return not_yet(
+            "few_params should be the dict of W1, b1, W2 and b2 that train returns.",
+            "train returns the parameters and the losses: few_params, _ = train(...).",
+        )
+    given = {name: as_array(params[name]) for name in _PARAMETER_NAMES}
+    width = None if given["W1"] is None else given["W1"].shape[-1]
+    shapes = {"W1": (64, width), "b1": (width,), "W2": (width, 1), "b2": (1,)}
+    if any(given[name] is None or given[name].shape != shapes[name] for name in shapes):
+        return not_yet("few_params is not a network with 64 inputs and one output.")
+    number = as_number(balanced_accuracy)
+    if number is None:
+        return not_yet("few_balanced_accuracy should be one number.")
+
+    start = _seed_zero_start((64, width, 1))
+    rate, epochs = THREE_LEARNING_RATE, THREE_EPOCHS
+    expected = _train(X_train[:n], y_train[:n], start, rate, epochs)[1]
+    if not all(close_enough(given[k], expected[k], rtol=1e-5) for k in given):
+        if all(close_enough(given[k], start[k]) for k in given):
+            return not_yet("few_params are the untrained starting weights.")
+        return not_yet(
+            f"few_params are not what {epochs} steps with learning rate {rate:g} "
+            f"give from init_parameters((64, {width}, 1), seed=0) on the first {n} "
+            "training images.",
+            "train on X3_train[:n_train] and y3_train[:n_train] with the chapter's "
+            "learning_rate and num_epochs.",
+        )
+    test = _three_scores(given, X_test, y_test)
+    own = _three_scores(given, X_train[:n], y_train[:n])
+    if not close_enough(number, test["balanced"], **_LOSS_TOLERANCE):
+        use = "use balanced_accuracy_score."
+        mistakes = [
+            (
+                own["balanced"],
+                "is measured on the training images",
+                "measure on X3_test.",
+            ),
+            (test["accuracy"], "is the accuracy", use),
+            (test["recall"], "is the recall of the 3s", use),
+            (100 * test["balanced"], "is a percentage", "give it as a fraction."),
+        ]
+        problem, hint = _diagnose(number, mistakes) or (
+            "is not what few_params score on the test set",
+            "",
+        )
+        return not_yet(f"your balanced accuracy, {number:.4g}, {problem}.", hint)
+    return correct(
+        f"Trained on {n} images ({int(y_train[:n].sum())} of them 3s), the network "
+        f"scores a test balanced accuracy of {test['balanced']:.3f} and finds "
+        f"{test['recall']:.0%} of the test 3s. On its own training images its "
+        f"accuracy is {own['accuracy']:.3f}."
     )

@@ -65,3 +65,12 @@ def test_setup_rejects_a_seed_that_is_not_a_whole_number(seed):
 def test_setup_rejects_a_negative_seed():
     with pytest.raises(ValueError, match="seed must be at least 0"):
         utils.setup(seed=-1, tensorflow=False)
+
+
+def test_setup_runs_numpy_linear_algebra_on_one_thread():
+    from threadpoolctl import threadpool_info
+
+    utils.setup(tensorflow=False)
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas, "NumPy's BLAS was not found"
+    assert all(pool["num_threads"] == 1 for pool in blas)

@@ -95,6 +95,12 @@ def setup(seed: int = 0, *, tensorflow: bool = True) -> None:
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - seeds the legacy global generator on purpose
     np.set_printoptions(precision=4, suppress=True, linewidth=88)
+    # The book's arrays are small: NumPy's BLAS on one thread is as fast for
+    # them, many times faster on a busy machine or beside a second notebook,
+    # and its sums don't depend on how many cores the machine has.
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
     import matplotlib as mpl
     from cycler import cycler

@@ -255,7 +255,7 @@ def draw_volumes(
             _shape_text(step["shape"]),
             ha="center",
             va="top",
-            fontsize=11,
+            fontsize=12,
             fontweight="bold",
         )
         anchors.append((x, y, w, h, d))
@@ -313,7 +313,7 @@ def _draw_step(ax, before, after, step, *, wraps: bool) -> None:
             step["label"].replace("\n", " "),
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=11,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
         )
         return
@@ -322,4 +322,4 @@ def _draw_step(ax, before, after, step, *, wraps: bool) -> None:
     ax.plot(*target, "o", color=_WINDOW_COLOUR, ms=3)
     label_x = (x0 + w0 + d0 * _DEPTH_SLANT[0] + x1) / 2
     top = max(y0 + h0 + d0 * _DEPTH_SLANT[1], y1 + h1 + d1 * _DEPTH_SLANT[1])
-    ax.text(label_x, top + 0.3, step["label"], ha="center", va="bottom", fontsize=10)
+    ax.text(label_x, top + 0.3, step["label"], ha="center", va="bottom", fontsize=11)

@@ -301,6 +301,7 @@ def _draw_channel_rows(image, kernel, output, sides):
             title=f"kernel[:, :, {c}]",
             fontsize=11,
         )
+        axes[c, 1].set(xticks=[], yticks=[])
         axes[c, 2].axis("off")
     plot_array(output, ax=axes[channels, 0], title="output", fontsize=11)
     for ax in axes[channels, 1:]:
@@ -438,9 +439,19 @@ def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> s
     # keeps it low), not the book's savefig.dpi, so that the page stays light;
     # without autolayout, savefig keeps the figure's layout instead of laying
     # it out again (and drawing it once more) for every frame.
-    with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
-        player = animation.to_jshtml(default_mode=default_mode)
+    # After each frame, FuncAnimation also redraws the figure for a window on
+    # screen (canvas.draw_idle); savefig then draws it again for the player.
+    # The first drawing is never seen here, so it is skipped for the time.
     figure = getattr(animation, "_fig", None)
+    canvas = getattr(figure, "canvas", None)
+    if canvas is not None:
+        canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
+            player = animation.to_jshtml(default_mode=default_mode)
+    finally:
+        if canvas is not None:
+            del canvas.draw_idle
     if figure is not None:
         plt.close(figure)
     player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)

@@ -342,3 +342,89 @@ def test_expected_answers_match_keras():
     assert len(model.layers) == len(EXERCISE_LAYER_NAMES)
     assert [tuple(layer.output.shape[1:]) for layer in model.layers] == SHAPES
     assert [layer.count_params() for layer in model.layers] == COUNTS
+
+
+# --- Exercise 5: twice the filters ----------------------------------------
+
+
+def chapter_model(filters=24, units=64):
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(32, 32, 3)),
+            keras.layers.Conv2D(filters, 3, padding="same", name="conv"),
+            keras.layers.ReLU(name="conv_relu"),
+            keras.layers.MaxPooling2D(pool_size=2, strides=2, name="pool"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(units, name="hidden"),
+            keras.layers.ReLU(name="hidden_relu"),
+            keras.layers.Dense(10, name="scores"),
+            keras.layers.Softmax(name="probabilities"),
+        ]
+    )
+
+
+def measured(model, grew_most="hidden"):
+    return [
+        model,
+        model.get_layer("flatten").output.shape[-1],
+        model.get_layer("conv").count_params(),
+        model.get_layer("hidden").count_params(),
+        model.count_params(),
+        grew_most,
+    ]
+
+
+@pytest.mark.parametrize("grew_most", ["hidden", "Hidden", "the dense layer", "dense"])
+def test_more_filters_accepts_the_solution(grew_most):
+    from utils.checks.convnet_layers import check_more_filters
+
+    feedback = check_more_filters(*measured(chapter_model(), grew_most))
+    assert feedback.passed, feedback.message
+    assert "196,608" in feedback.message
+
+
+def test_more_filters_recomputes_from_the_learners_own_model():
+    from utils.checks.convnet_layers import check_more_filters
+
+    # A model with 32 hidden units is measured right: its numbers, not the
+    # chapter's, are the ones that count.
+    assert check_more_filters(*measured(chapter_model(units=32))).passed
+
+
+@pytest.mark.parametrize(
+    ("index", "wrong"),
+    [(1, 3072), (2, 336), (3, 196_672), (4, 197_658), (5, "conv"), (5, "scores")],
+)
+def test_more_filters_rejects_each_wrong_measurement(index, wrong):
+    from utils.checks.convnet_layers import check_more_filters
+
+    answers = measured(chapter_model())
+    answers[index] = wrong
+    feedback = check_more_filters(*answers)
+    assert feedback.passed is False, feedback.message
+    assert "196,608" not in feedback.message  # the answer is not given away
+
+
+def test_more_filters_rejects_an_unchanged_or_different_model():
+    import keras
+
+    from utils.checks.convnet_layers import check_more_filters
+
+    feedback = check_more_filters(*measured(chapter_model(filters=12)))
+    assert feedback.passed is False and "24" in feedback.message
+    dense_only = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    answers = measured(chapter_model())
+    feedback = check_more_filters(dense_only, *answers[1:])
+    assert feedback.passed is False and "one Conv2D" in feedback.message
+    feedback = check_more_filters("model", *answers[1:])
+    assert feedback.passed is False and "Keras model" in feedback.message
+
+
+def test_more_filters_placeholders_are_not_attempted():
+    from utils.checks.convnet_layers import check_more_filters
+
+    answers = measured(chapter_model())
+    assert check_more_filters(..., *answers[1:]).passed is None
+    assert check_more_filters(answers[0], ..., ..., ..., ..., ...).passed is None

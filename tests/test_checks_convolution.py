@@ -447,3 +447,84 @@ def test_receptive_field_size_rejects_bad_input():
         checks.receptive_field_size([3, 3], [1])
     with pytest.raises(ValueError, match="at least 1"):
         checks.receptive_field_size([3, 0], [1, 1])
+
+
+# --- Exercise 5: the dilation experiment ----------------------------------
+
+
+def dilation_measurements(dilation_rate, **settings):
+    """The solution's measurements, on the layer the learner would build."""
+    import keras
+    import tensorflow as tf
+
+    from utils.data import load_cat_image
+
+    layer = keras.layers.Conv2D(1, 3, dilation_rate=dilation_rate, **settings)
+    cat = tf.constant(load_cat_image(size=64)[None, :, :, None], tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(cat)
+        maps = layer(cat)
+        unit = maps[0, maps.shape[1] // 2, maps.shape[2] // 2, 0]
+    gradient = tape.gradient(unit, cat).numpy()[0, :, :, 0]
+    rows = np.flatnonzero(np.abs(gradient).sum(axis=1))
+    return (
+        layer,
+        maps.shape[1],
+        layer.count_params(),
+        rows[-1] - rows[0] + 1,
+        np.count_nonzero(gradient),
+    )
+
+
+@pytest.mark.parametrize("settings", [{}, {"padding": "same"}, {"use_bias": False}])
+def test_dilation_accepts_the_solution_with_any_padding_or_bias(settings):
+    answers = dilation_measurements(3, **settings)
+    passed, message = verdict(checks.check_dilation, *answers)
+    assert passed, message
+    assert "9 of them" in message
+
+
+def test_dilation_accepts_numbers_of_any_numeric_type():
+    layer, side, parameters, field, pixels = dilation_measurements(3)
+    passed, _ = verdict(
+        checks.check_dilation, layer, np.int64(side), float(parameters), field, pixels
+    )
+    assert passed
+
+
+def test_dilation_rejects_the_wrong_setting_even_when_measured_right():
+    passed, message = verdict(checks.check_dilation, *dilation_measurements(2))
+    assert passed is False and "5x5" in message
+
+
+@pytest.mark.parametrize(
+    ("index", "wrong", "name"),
+    [
+        (1, 64, "output_side"),
+        (2, 50, "parameters"),
+        (3, 9, "field"),
+        (4, 49, "pixels_read"),
+    ],
+)
+def test_dilation_rejects_a_number_that_is_not_measured(index, wrong, name):
+    answers = list(dilation_measurements(3))
+    answers[index] = wrong
+    passed, message = verdict(checks.check_dilation, *answers)
+    assert passed is False and message.count(name) == 1
+
+
+def test_dilation_rejects_another_kernel_or_a_non_layer():
+    import keras
+
+    _, *numbers = dilation_measurements(3)
+    bigger = keras.layers.Conv2D(1, 7)
+    passed, message = verdict(checks.check_dilation, bigger, *numbers)
+    assert passed is False and "3x3 kernel" in message
+    passed, message = verdict(checks.check_dilation, "Conv2D(1, 3)", *numbers)
+    assert passed is False and "keras.layers.Conv2D" in message
+
+
+def test_dilation_placeholders_are_not_attempted():
+    layer, *numbers = dilation_measurements(3)
+    assert checks.check_dilation(..., *numbers).passed is None
+    assert checks.check_dilation(layer, ..., ..., ..., ...).passed is None

@@ -16,7 +16,11 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
 from utils.conv import conv2d, conv_output_size
-from utils.conv_animation import animate_convolution, animation_html
+from utils.conv_animation import (
+    animate_convolution,
+    animate_multichannel_convolution,
+    animation_html,
+)
 from utils.conv_figures import (
     HIGHLIGHT_COLOUR,
     MAX_CELLS,
@@ -264,3 +268,62 @@ def test_animation_html_rejects_bad_input(animation, kwargs, error, phrase):
         animation = animate_convolution(np.ones((2, 2)), np.ones((2, 2)))
     with pytest.raises(error, match=re.escape(phrase)):
         animation_html(animation, **kwargs)
+
+
+RGB = np.arange(75.0).reshape(5, 5, 3) % 7 - 3
+FILTER = np.arange(27.0).reshape(3, 3, 3) % 3 - 1
+
+
+def test_multichannel_animation_writes_the_numbers_of_tensorflow():
+    import tensorflow as tf
+
+    animation = animate_multichannel_convolution(RGB, FILTER, 0.5, stride=2, padding=1)
+    expected = tf.nn.conv2d(
+        RGB[None], FILTER[..., None], 2, [[0, 0], [1, 1], [1, 1], [0, 0]]
+    )
+    expected = expected.numpy()[0, :, :, 0] + 0.5
+    np.testing.assert_allclose(animation.output, expected)
+    frames = list(animation.new_frame_seq())
+    assert len(frames) == expected.size == 9
+    animation._func(frames[-1])
+    output_ax = animation._fig.axes[9]  # after three rows of three panels
+    shown = [text.get_text() for text in output_ax.texts if text.get_visible()]
+    assert shown[: expected.size] == [f"{value:g}" for value in expected.ravel()]
+    equation = animation._fig.axes[10].texts[-1].get_text()
+    parts = [
+        tf.nn.conv2d(
+            RGB[None, :, :, c : c + 1],
+            FILTER[:, :, c, None, None],
+            2,
+            [[0, 0], [1, 1], [1, 1], [0, 0]],
+        ).numpy()[0, 2, 2, 0]
+        for c in range(3)
+    ]
+    assert equation.startswith("output[2, 2]")
+    assert " + ".join(f"{p:g}" for p in parts) in equation
+    assert equation.endswith(f"= {expected[2, 2]:g}")
+    for c in range(3):  # every channel's window sits at the last position
+        (window,) = outlines(animation._fig.axes[3 * c])
+        assert window.get_xy() == (4 - 0.5, 4 - 0.5)
+    player = animation_html(animation, alt="Three channels, one filter.")
+    assert player.count("data:image/png;base64") == 9
+
+
+@pytest.mark.parametrize(
+    ("image", "kernel", "kwargs", "phrase"),
+    [
+        (RGB[:, :, :1], FILTER[:, :, :1], {}, "2 to 4 channels"),
+        (RGB, FILTER[:, :, :2], {}, "as deep as its input"),
+        (
+            RGB,
+            FILTER,
+            {"stride": 1, "padding": "valid", "max_frames": 8},
+            "max_frames=8",
+        ),
+        (np.zeros((13, 13, 3)), FILTER, {}, "too large"),
+        (RGB[:, :, 0], FILTER, {}, "dimension"),
+    ],
+)
+def test_multichannel_animation_rejects_bad_input(image, kernel, kwargs, phrase):
+    with pytest.raises(ValueError, match=re.escape(phrase)):
+        animate_multichannel_convolution(image, kernel, **kwargs)

@@ -2,6 +2,10 @@
 
 - :func:`animate_convolution` returns a Matplotlib animation of a kernel
   sliding over an input, filling in the output one number at a time;
+- :func:`animate_multichannel_convolution` does the same for an input with
+  several channels, a filter as deep as the input, a bias, a stride and zero
+  padding: every frame shows the window on every channel, each channel's sum
+  of products, and those sums plus the bias making one output value;
 - :func:`animation_html` turns that animation into a self-contained HTML
   player (``animation.to_jshtml()``) that works offline, in Jupyter and in the
   built book.
@@ -19,9 +23,9 @@ import numpy as np
 
 from utils.conv import conv2d, padding_amounts
 from utils.conv_figures import MAX_CELLS, _number_text, _outline, plot_array
-from utils.validation import as_float_array, describe, require_int
+from utils.validation import as_float_array, describe, require_int, require_number
 
-__all__ = ["animate_convolution", "animation_html"]
+__all__ = ["animate_convolution", "animate_multichannel_convolution", "animation_html"]
 
 
 def animate_convolution(
@@ -160,6 +164,199 @@ def _frame_drawer(axes, kernel_shape, output, stride):
     return draw
 
 
+def animate_multichannel_convolution(
+    image: Any,
+    kernel: Any,
+    bias: float = 0.0,
+    *,
+    stride: int = 2,
+    padding: str | int = 1,
+    interval: int = 1200,
+    max_frames: int = 25,
+):
+    """An animation of one filter on a multi-channel input, one output per frame.
+
+    Each channel of the (zero-padded) input gets a row: the channel with the
+    current window outlined, the filter's slice for that channel, and the sum
+    of their products. The last row is the output, filled in up to the current
+    position, and the sum that makes it: the channels' sums plus the bias.
+    The numbers are those of :func:`utils.conv.conv2d` (and ``tf.nn.conv2d``).
+
+    Parameters
+    ----------
+    image:
+        A small array of shape (height, width, channels), 2 to 4 channels.
+    kernel:
+        One filter, of shape (kernel_height, kernel_width, channels).
+    bias:
+        The filter's bias.
+    stride, padding:
+        As in :func:`utils.conv.conv2d` (the same stride along both axes).
+    interval, max_frames:
+        As in :func:`animate_convolution`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Show it with :func:`animation_html`. Its ``output`` attribute holds the
+        output values the frames write in.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the arrays do not have these shapes, the channels differ, the filter
+        does not fit, or the animation would need more than ``max_frames``.
+
+    Chapter 5, section "Channels, a bias and many filters".
+    """
+    import matplotlib as mpl
+    from matplotlib.animation import FuncAnimation
+
+    image = as_float_array(image, "image", ndim=3)
+    kernel = as_float_array(kernel, "kernel", ndim=3)
+    bias = require_number(bias, "bias")
+    stride = require_int(stride, "stride", minimum=1)
+    interval = require_int(interval, "interval", minimum=10)
+    max_frames = require_int(max_frames, "max_frames", minimum=1)
+    channels = image.shape[2]
+    if not 2 <= channels <= 4 or kernel.shape[2] != channels:
+        raise ValueError(
+            f"image must have 2 to 4 channels and the kernel as many, but the image "
+            f"has shape {image.shape} and the kernel {kernel.shape}; a filter is "
+            "as deep as its input."
+        )
+    if max(image.shape[:2]) > 12:
+        raise ValueError(
+            f"an image of shape {image.shape} is too large to animate with its "
+            "numbers; use at most 12 cells a side."
+        )
+    sides = padding_amounts(image.shape[0], kernel.shape[0], stride, padding)
+    sides += padding_amounts(image.shape[1], kernel.shape[1], stride, padding)
+    by_channel = [
+        conv2d(
+            image[None, :, :, c : c + 1],
+            kernel[:, :, c : c + 1, None],
+            stride=stride,
+            padding=padding,
+        )[0, :, :, 0]
+        for c in range(channels)
+    ]
+    output = sum(by_channel) + bias
+    if output.size > max_frames:
+        raise ValueError(
+            f"this animation would need {output.size} frames (a {output.shape[0]}x"
+            f"{output.shape[1]} output), more than max_frames={max_frames}; use a "
+            "smaller image, a larger stride, or raise max_frames."
+        )
+    figure, axes = _draw_channel_rows(image, kernel, output, sides)
+    draw = _channel_frame_drawer(axes, kernel.shape, by_channel, bias, output, stride)
+    draw(0)
+    figure.tight_layout(h_pad=0.4, w_pad=0.4)
+    with mpl.rc_context({"figure.autolayout": False}):
+        figure.set_layout_engine(None)
+    animation = FuncAnimation(
+        figure, draw, frames=output.size, interval=interval, repeat=True
+    )
+    animation.output = output  # the numbers the frames write, for the page to check
+    return animation
+
+
+def _draw_channel_rows(image, kernel, output, sides):
+    """One row per channel (padded input, kernel slice, sum), then the output."""
+    import matplotlib.pyplot as plt
+
+    top, bottom, left, right = sides
+    channels = image.shape[2]
+    padded_width = image.shape[1] + left + right
+    padded_height = image.shape[0] + top + bottom
+    figure, axes = plt.subplots(
+        channels + 1,
+        3,
+        figsize=(
+            0.3 * (padded_width + kernel.shape[1] + 5) + 0.6,
+            0.3 * (channels * padded_height + output.shape[0]) + 0.5 * channels + 0.9,
+        ),
+        gridspec_kw={
+            "width_ratios": [padded_width, kernel.shape[1], 5],
+            "height_ratios": [padded_height] * channels + [output.shape[0] + 1],
+        },
+        dpi=90,
+        layout="none",
+    )
+    low, high = float(image.min()), float(image.max())
+    for c in range(channels):
+        plot_array(
+            np.pad(image[:, :, c], ((top, bottom), (left, right))),
+            ax=axes[c, 0],
+            padding=sides,
+            vmin=low,
+            vmax=high,
+            title=f"input, channel {c}",
+            fontsize=11,
+        )
+        plot_array(
+            kernel[:, :, c],
+            ax=axes[c, 1],
+            shade=False,
+            title=f"kernel[:, :, {c}]",
+            fontsize=11,
+        )
+        axes[c, 1].set(xticks=[], yticks=[])
+        axes[c, 2].axis("off")
+    plot_array(output, ax=axes[channels, 0], title="output", fontsize=11)
+    for ax in axes[channels, 1:]:
+        ax.axis("off")
+    for ax in axes.ravel():
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    return figure, axes
+
+
+def _channel_frame_drawer(axes, kernel_shape, by_channel, bias, output, stride):
+    """The function that draws frame ``k`` of the multi-channel animation."""
+    channels = len(by_channel)
+    out_ax = axes[channels, 0]
+    cells, numbers = list(out_ax.patches), list(out_ax.texts)
+    colours = [cell.get_facecolor() for cell in cells]
+    windows = [
+        _outline(-0.5, -0.5, kernel_shape[1], kernel_shape[0]) for _ in by_channel
+    ]
+    for c, window in enumerate(windows):
+        axes[c, 0].add_patch(window)
+    current = _outline(-0.5, -0.5, 1, 1)
+    out_ax.add_patch(current)
+    sums = [
+        axes[c, 2].text(0.0, 0.5, "", fontsize=11, va="center") for c in range(channels)
+    ]
+    total = axes[channels, 1].text(0.0, 0.5, "", fontsize=11, va="center")
+
+    def draw(frame: int):
+        row, column = divmod(frame, output.shape[1])
+        for c, window in enumerate(windows):
+            window.set_xy((column * stride - 0.5, row * stride - 0.5))
+            value = _number_text(by_channel[c][row, column], None, False)
+            sums[c].set_text(
+                f"sum of the\n9 products\n= {value}".replace(
+                    "9", str(kernel_shape[0] * kernel_shape[1]), 1
+                )
+            )
+        current.set_xy((column - 0.5, row - 0.5))
+        for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
+            cell.set_facecolor(colours[index] if index <= frame else "white")
+            number.set_visible(index <= frame)
+        parts = " + ".join(
+            _number_text(part[row, column], None, False) for part in by_channel
+        )
+        value = _number_text(output[row, column], None, False)
+        bias_text = _number_text(bias, None, False)
+        total.set_text(
+            f"output[{row}, {column}]\n= {parts}\n   + bias {bias_text}\n= {value}"
+        )
+        return []
+
+    return draw
+
+
 #: What replaces the player's Font Awesome icons (a stylesheet matplotlib loads
 #: from the internet): plain characters that every font has.
 _BUTTON_GLYPHS = {
@@ -242,9 +439,19 @@ def animation_html(animation: Any, *, alt: str, default_mode: str = "once") -> s
     # keeps it low), not the book's savefig.dpi, so that the page stays light;
     # without autolayout, savefig keeps the figure's layout instead of laying
     # it out again (and drawing it once more) for every frame.
-    with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
-        player = animation.to_jshtml(default_mode=default_mode)
+    # After each frame, FuncAnimation also redraws the figure for a window on
+    # screen (canvas.draw_idle); savefig then draws it again for the player.
+    # The first drawing is never seen here, so it is skipped for the time.
     figure = getattr(animation, "_fig", None)
+    canvas = getattr(figure, "canvas", None)
+    if canvas is not None:
+        canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        with mpl.rc_context({"savefig.dpi": "figure", "figure.autolayout": False}):
+            player = animation.to_jshtml(default_mode=default_mode)
+    finally:
+        if canvas is not None:
+            del canvas.draw_idle
     if figure is not None:
         plt.close(figure)
     player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)

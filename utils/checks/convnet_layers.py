@@ -34,6 +34,7 @@ import numpy as np
 from utils.checks import (
     Feedback,
     as_array,
+    as_words,
     correct,
     exercise_check,
     is_placeholder,
@@ -48,6 +49,7 @@ __all__ = [
     "EXERCISE_MODEL",
     "check_layer_shapes",
     "check_max_pool_by_hand",
+    "check_more_filters",
     "check_my_max_pool",
     "check_parameter_counts",
 ]
@@ -406,4 +408,90 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
     return correct(
         "reshape(H // 2, 2, W // 2, 2).max(axis=(1, 3)) pools without a loop, as "
         "fast as NumPy can go."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 5, an experiment: twice the filters
+# --------------------------------------------------------------------------
+
+
+def _layer_parameters(model: Any) -> dict[str, int]:
+    return {layer.name: int(layer.count_params()) for layer in model.layers}
+
+
+@exercise_check
+def check_more_filters(
+    model, flat_length, conv_params, hidden_params, total, grew_most
+) -> Feedback:
+    """The chapter's network with 24 filters instead of 12, and what the
+    learner measured on it. The check reads every number from the learner's
+    own model, and rebuilds it with 12 filters to find the layer that grew most.
+
+    Chapter 6, exercise "Twice the filters".
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return not_yet(
+            f"model should be a Keras model, but it is {type(model).__name__}.",
+            "build it with keras.Sequential([...]), as in the section above.",
+        )
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    flats = [layer for layer in model.layers if isinstance(layer, keras.layers.Flatten)]
+    denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(convs) != 1 or len(flats) != 1 or len(denses) != 2:
+        return not_yet(
+            "your model should have the chapter's layers: one Conv2D, one "
+            f"Flatten and two Dense layers; it has {len(convs)}, {len(flats)} "
+            f"and {len(denses)}.",
+            "copy the keras.Sequential of the section 'The whole network' and "
+            "change only the number of filters.",
+        )
+    if convs[0].filters != 24:
+        return not_yet(
+            f"your convolutional layer has {convs[0].filters} filters; the "
+            "experiment asks for 24, twice the chapter's 12.",
+            "change the first argument of Conv2D.",
+        )
+    measured = {
+        "flat_length": int(np.prod(flats[0].output.shape[1:])),
+        "conv_params": int(convs[0].count_params()),
+        "hidden_params": int(denses[0].count_params()),
+        "total": int(model.count_params()),
+    }
+    answers = [flat_length, conv_params, hidden_params, total]
+    for (name, expected), answer in zip(measured.items(), answers, strict=True):
+        if whole_number(answer) != expected:
+            return not_yet(
+                f"{name} is {answer!r}, but your model gives {expected}.",
+                "read it from your model (layer.output.shape, count_params()).",
+            )
+
+    def with_12_filters(layer):
+        config = layer.get_config()
+        if layer is convs[0]:
+            config["filters"] = 12
+        return type(layer).from_config(config)
+
+    baseline = _layer_parameters(
+        keras.models.clone_model(model, clone_function=with_12_filters)
+    )
+    growth = {
+        name: count - baseline[name] for name, count in _layer_parameters(model).items()
+    }
+    most = max(growth, key=growth.get)
+    kind = type(model.get_layer(most)).__name__.lower()
+    words = as_words(grew_most)
+    if words is None or not (most.lower() in words or kind in words.split()):
+        return not_yet(
+            f"grew_most is {grew_most!r}, but that is not the layer that gained "
+            "the most parameters.",
+            "compare each layer's count_params() with the chapter's model.",
+        )
+    return correct(
+        f"Twice the filters add {growth[convs[0].name]:,} parameters to the "
+        f"convolution but {growth[most]:,} to '{most}': the flattened volume "
+        f"doubles to {measured['flat_length']:,} values, and every one of them "
+        "has a weight to each of the dense layer's units."
     )

@@ -33,6 +33,7 @@ __all__ = [
     "DENSE_LAYER",
     "CONV_LAYER",
     "check_conv2d",
+    "check_dilation",
     "check_output_size",
     "check_parameter_counts",
     "check_receptive_field",
@@ -481,4 +482,67 @@ def check_receptive_field(
     return correct(
         "Your formula gives the receptive field of every stack tried, with and "
         "without strides."
+    )
+
+
+def _measure_dilated(layer: Any, side: int = 64) -> dict[str, int]:
+    """The learner's layer, rebuilt on a grey image with a kernel of ones, measured."""
+    import tensorflow as tf
+
+    clone = type(layer).from_config(layer.get_config())
+    clone.build((None, side, side, 1))
+    weights = clone.get_weights()
+    clone.set_weights([np.ones_like(weights[0])] + weights[1:])
+    with tf.GradientTape() as tape:
+        image = tf.zeros((1, side, side, 1))
+        tape.watch(image)
+        maps = clone(image)
+        unit = maps[0, maps.shape[1] // 2, maps.shape[2] // 2, 0]
+    gradient = tape.gradient(unit, image).numpy()[0, :, :, 0]
+    rows = np.flatnonzero(np.abs(gradient).sum(axis=1))
+    return dict(
+        output_side=int(maps.shape[1]),
+        parameters=int(clone.count_params()),
+        field=int(rows[-1] - rows[0] + 1),
+        pixels_read=int(np.count_nonzero(gradient)),
+    )
+
+
+@exercise_check
+def check_dilation(layer, output_side, parameters, field, pixels_read) -> Feedback:
+    """A 3x3 ``Conv2D`` whose units see 7x7 pixels, and four numbers measured on
+    it. The check rebuilds the learner's layer on a 64 x 64 grey image and
+    measures them itself. Chapter 5, exercise "Dilation"."""
+    if type(layer).__name__ != "Conv2D" or not hasattr(layer, "get_config"):
+        return not_yet(
+            f"layer should be a keras.layers.Conv2D, but it is {type(layer).__name__}.",
+            "create it with keras.layers.Conv2D(1, 3, dilation_rate=...).",
+        )
+    config = layer.get_config()
+    if tuple(config["kernel_size"]) != (3, 3) or tuple(config["strides"]) != (1, 1):
+        return not_yet(
+            f"your layer has a {config['kernel_size']} kernel and strides "
+            f"{config['strides']}; the experiment keeps a 3x3 kernel and stride 1.",
+            "change only dilation_rate.",
+        )
+    measured = _measure_dilated(layer)
+    answers = [output_side, parameters, field, pixels_read]
+    for name, answer in zip(measured, answers, strict=True):
+        if whole_number(answer) != measured[name]:
+            return not_yet(
+                f"{name} is {answer!r}, but your layer on the 64 x 64 cat gives "
+                f"{measured[name]}.",
+                "measure it on your own layer's output and gradient, as the task says.",
+            )
+    if measured["field"] != 7:
+        return not_yet(
+            f"your measurements are right, but one unit of your layer sees "
+            f"{measured['field']}x{measured['field']} pixels, not 7x7.",
+            "change dilation_rate and measure again.",
+        )
+    return correct(
+        f"With dilation {config['dilation_rate'][0]} the 3x3 kernel spans 7x7 "
+        f"pixels but reads only {measured['pixels_read']} of them, with "
+        f"{measured['parameters']} parameters, the count of an undilated 3x3 "
+        "layer: a wider view costs no weights, but it skips the pixels between."
     )

@@ -262,7 +262,9 @@ def test_printed_feedback_wraps_on_a_phone(server, browser):
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_no_page_scrolls_sideways_on_a_phone(server, browser, page_name):
+def test_figures_fit_a_phone_unstretched_and_no_page_scrolls_sideways(
+    server, browser, page_name
+):
     page, _ = _open(browser, urljoin(server, f"{page_name}.html"), 390)
     try:
         page.wait_for_timeout(300)
@@ -272,6 +274,18 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, page_name):
             ".map(e => e.getAttribute('alt') || e.className)"
         )
         assert not wide, f"{page_name}: wider than a 390 px phone: {wide[:3]}"
+        # A figure narrowed to the column keeps its shape (myst-nb writes its
+        # natural height on the <img>, which once stretched every figure).
+        stretched = page.evaluate(
+            "() => [...document.querySelectorAll('main img')]"
+            ".filter(e => e.complete && e.naturalWidth > 0 && e.clientHeight > 0)"
+            ".filter(e => Math.abs((e.clientWidth / e.clientHeight)"
+            " / (e.naturalWidth / e.naturalHeight) - 1) > 0.03)"
+            ".map(e => (e.getAttribute('alt') || e.src).slice(0, 60))"
+        )
+        assert not stretched, (
+            f"{page_name}: figures stretched at 390 px: {stretched[:3]}"
+        )
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - window.innerWidth"
         )

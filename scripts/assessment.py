@@ -62,6 +62,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # Chapter 6, "Write a max pool": the book's and the libraries' pooling.
     "ex-convnet-layers-my-max-pool": (
         "utils.conv.max_pool2d",
+        "utils.checks.convnet_layers._pool",
         "tensorflow.nn.max_pool2d",
         "tensorflow.nn.max_pool",
         "keras.ops.max_pool",

@@ -608,3 +608,132 @@ def test_typed_answer_keys_are_not_shipped_in_clear():
     assert not set(training_cnns._TRUE_STATEMENTS) & set("abcde")
     source = Path(training_cnns.__file__).read_text()
     assert 'frozenset({"a", "d"})' not in source
+
+
+LEARNER_MODULE = """
+import numpy as np
+import scipy.special
+import utils.conv
+from scipy.special import expit as e
+from utils.checks.convnet_layers import _pool as p
+from utils.conv import conv2d as c
+
+
+def honest(image, kernel, stride=1):
+    rows = (image.shape[0] - kernel.shape[0]) // stride + 1
+    columns = (image.shape[1] - kernel.shape[1]) // stride + 1
+    out = np.zeros((rows, columns))
+    for i in range(rows):
+        for j in range(columns):
+            window = image[i * stride :, j * stride :][: kernel.shape[0], : kernel.shape[1]]
+            out[i, j] = np.sum(window * kernel)
+    return out
+
+
+def alias(image, kernel, stride=1):
+    return c(image[None, :, :, None], kernel[:, :, None, None], stride=stride)[0, :, :, 0]
+
+
+def default(image, kernel, stride=1, op=utils.conv.conv2d):
+    return op(image[None, :, :, None], kernel[:, :, None, None], stride=stride)[0, :, :, 0]
+
+
+def ufunc_alias(z):
+    return e(z)
+
+
+def private_alias(feature_map):
+    return p(feature_map)
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "check", "label", "function", "verdict", "called"),
+    [
+        (
+            "convolution",
+            "check_conv2d",
+            "ex-convolution-conv2d",
+            "honest",
+            "passed",
+            "",
+        ),
+        (
+            "convolution",
+            "check_conv2d",
+            "ex-convolution-conv2d",
+            "alias",
+            "flagged",
+            "utils.conv.conv2d",
+        ),
+        (
+            "convolution",
+            "check_conv2d",
+            "ex-convolution-conv2d",
+            "default",
+            "flagged",
+            "utils.conv.conv2d",
+        ),
+        (
+            "convolution",
+            "check_conv2d",
+            "ex-convolution-conv2d",
+            "utils.conv.conv2d",
+            "flagged",
+            "utils.conv.conv2d",
+        ),
+        (
+            "neurons",
+            "check_sigmoid",
+            "ex-neurons-sigmoid",
+            "ufunc_alias",
+            "flagged",
+            "scipy.special.expit",
+        ),
+        (
+            "convnet_layers",
+            "check_my_max_pool",
+            "ex-convnet-layers-my-max-pool",
+            "private_alias",
+            "flagged",
+            "utils.checks.convnet_layers._pool",
+        ),
+    ],
+)
+def test_the_watch_sees_every_way_to_a_forbidden_callable(
+    tmp_path, monkeypatch, module, check, label, function, verdict, called
+):
+    """Aliases, default arguments, the callable itself, a ufunc, a private reference;
+    and not the check's own calls of its reference (the honest answer passes)."""
+    import importlib
+
+    import assessment
+    import scipy.special
+
+    from utils.checks import recording
+
+    (tmp_path / "learner_code.py").write_text(LEARNER_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    # The kernel reloads the checks; here that would leave the other tests'
+    # check modules with a stale Feedback class, so use the ones imported.
+    monkeypatch.setattr(
+        recording,
+        "genuine_check",
+        lambda name, check: getattr(
+            importlib.import_module(f"utils.checks.{name}"), check
+        ),
+    )
+    learner = importlib.import_module("learner_code")
+    namespace = dict(vars(learner))
+    spec = {
+        "module": module,
+        "check": check,
+        "call": f"{check}({function})",
+        "assessment": {"seed": 3, "forbidden": assessment.forbidden(label)},
+    }
+    result, message = recording.assess(spec, namespace)
+    assert result == verdict, message
+    if called:
+        assert message.startswith(f"calls {called}; the exercise asks you to write it")
+    assert isinstance(scipy.special.expit, np.ufunc)  # the spies are gone again
+    assert isinstance(learner.e, np.ufunc)

@@ -133,6 +133,11 @@ def resolve(dotted: str) -> Any | None:
     return None
 
 
+def _key(code) -> tuple[str, int, str]:
+    """Where a function's code comes from: the same after its module is reloaded."""
+    return code.co_filename, code.co_firstlineno, code.co_name
+
+
 def _codes(value: Any) -> set:
     """The code of the function ``value`` wraps (decorators set ``__wrapped__``).
 
@@ -141,7 +146,7 @@ def _codes(value: Any) -> set:
     """
     value = inspect.unwrap(_unwrapped(value))
     code = getattr(value, "__code__", None)
-    return set() if code is None else {code}
+    return set() if code is None else {_key(code)}
 
 
 def _unwrapped(value: Any) -> Any:
@@ -163,12 +168,19 @@ class CallWatch:
     through any depth of library code, is noted; calls the check itself makes
     to its reference implementations are not. Code is the learner's when its
     file is outside the book's ``utils`` and Python's own folders (a notebook
-    cell, or a module the learner wrote).
+    cell, or a module the learner wrote). A forbidden callable that is not a
+    Python function (a NumPy ufunc such as ``scipy.special.expit``) is
+    replaced, in its module and in the learner's namespace, by a spy that
+    notes calls from the learner's code, until the watch ends.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, names: list[str] = (), namespaces: list[dict] = ()) -> None:
         self.called: set = set()
         self.builtins: set = set()
+        self.spied: set = set()
+        self._names = list(names)
+        self._namespaces = list(namespaces)
+        self._swapped: list[tuple[Any, str, Any, Any]] = []
         self._depth = 0
         self._learner: dict = {}
         self._roots = _library_roots()
@@ -189,7 +201,7 @@ class CallWatch:
     def _profile(self, frame, event, arg) -> None:
         if event == "call":
             if self._depth:
-                self.called.add(frame.f_code)
+                self.called.add(_key(frame.f_code))
             if self._is_learner(frame.f_code):
                 self._depth += 1
         elif event == "return":
@@ -199,13 +211,49 @@ class CallWatch:
             with contextlib.suppress(TypeError):
                 self.builtins.add(arg)
 
+    def _spy(self, name: str, target: Any):
+        def spy(*args, **kwargs):
+            if self._depth:
+                self.spied.add(name)
+            return target(*args, **kwargs)
+
+        return spy
+
+    def _swap(self, owner: Any, attribute: str, old: Any, new: Any) -> None:
+        if isinstance(owner, dict):
+            owner[attribute] = new
+        else:
+            setattr(owner, attribute, new)
+        self._swapped.append((owner, attribute, old, new))
+
     def __enter__(self) -> CallWatch:
+        for name in self._names:
+            target = resolve(name)
+            owner = resolve(name.rpartition(".")[0]) or sys.modules.get(
+                name.rpartition(".")[0]
+            )
+            if target is None or owner is None or _codes(target):
+                continue
+            spy = self._spy(name, target)
+            with contextlib.suppress(AttributeError, TypeError):
+                self._swap(owner, name.rpartition(".")[2], target, spy)
+            for namespace in self._namespaces:
+                for key, value in list(namespace.items()):
+                    if value is target:
+                        self._swap(namespace, key, target, spy)
         self._previous = sys.getprofile()
         sys.setprofile(self._profile)
         return self
 
     def __exit__(self, *exc) -> None:
         sys.setprofile(self._previous)
+        for owner, attribute, old, new in reversed(self._swapped):
+            if isinstance(owner, dict):
+                if owner.get(attribute) is new:
+                    owner[attribute] = old
+            elif getattr(owner, attribute, None) is new:
+                setattr(owner, attribute, old)
+        self._swapped.clear()
 
     def forbidden(self, names: list[str], given: list[Any]) -> list[str]:
         """Those of ``names`` the learner's code called, or passed to the check."""
@@ -217,7 +265,8 @@ class CallWatch:
                 continue
             codes = _codes(target)
             if (
-                id(_unwrapped(target)) in passed
+                name in self.spied
+                or id(_unwrapped(target)) in passed
                 or codes & self.called
                 or any(target is builtin for builtin in self.builtins)
                 or any(_codes(value) & codes for value in given if callable(value))
@@ -230,7 +279,13 @@ def assess(spec: dict[str, Any], namespace: dict) -> tuple[str, str]:
     """The assessment verdict: hidden inputs, and no forbidden call."""
     settings = spec["assessment"]
     names = list(settings.get("forbidden", ()))
-    with CallWatch() as watch:
+    given = arguments(spec["call"], namespace) if names else []
+    namespaces = [namespace] + [  # a function from the learner's own module
+        value.__globals__
+        for value in map(_unwrapped, given)
+        if inspect.isfunction(value) and value.__globals__ is not namespace
+    ]
+    with CallWatch(names, namespaces) as watch:
         result, message = verdict(
             spec["module"],
             spec["check"],
@@ -238,7 +293,7 @@ def assess(spec: dict[str, Any], namespace: dict) -> tuple[str, str]:
             namespace,
             seed=int(settings["seed"]),
         )
-    used = watch.forbidden(names, arguments(spec["call"], namespace)) if names else []
+    used = watch.forbidden(names, given)
     if used:
         return FLAGGED, (
             f"calls {', '.join(used)}; the exercise asks you to write it "

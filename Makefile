@@ -136,14 +136,15 @@ student: $(STAMP)  ## write student notebooks (solutions removed) into student/
 instructor: $(STAMP)  ## write instructor notebooks (solutions kept) into instructor/
 	$(BIN)/python scripts/coursework.py instructor
 
-# make grade NB="submissions/*.ipynb" [OUT=grades] [TIMEOUT=600] [JOBS=2] [MEMORY=4096]
+# make grade NB="submissions/*.ipynb" [OUT=grades] [TIMEOUT=600] [JOBS=2] [MEMORY=4096] [ASSESS=1]
 OUT ?= grades
 TIMEOUT ?= 600
 MEMORY ?= 4096
+ASSESS ?=
 
-grade: $(STAMP)  ## grade notebooks (NB="subs/*.ipynb"; OUT, TIMEOUT s each, JOBS, MEMORY MiB) into OUT/grades.csv
+grade: $(STAMP)  ## grade notebooks (NB="subs/*.ipynb"; OUT, TIMEOUT s each, JOBS, MEMORY MiB, ASSESS=1 for graded work) into OUT/grades.csv
 	@test -n '$(NB)' || { echo 'Say which notebooks: make grade NB="submissions/*.ipynb"'; exit 2; }
-	$(BIN)/python scripts/grader.py grade '$(NB)' --out '$(OUT)' --timeout $(TIMEOUT) --jobs $(JOBS) --memory $(MEMORY)
+	$(BIN)/python scripts/grader.py grade '$(NB)' --out '$(OUT)' --timeout $(TIMEOUT) --jobs $(JOBS) --memory $(MEMORY) $(if $(filter 1 yes true,$(ASSESS)),--assess)
 
 autograder: $(STAMP)  ## write autograder/<chapter>.zip for Gradescope, one per chapter
 	$(BIN)/python autograder/build.py

@@ -2,9 +2,14 @@
 
 Each zip holds, at its top level as Gradescope asks: ``setup.sh`` (installs
 Python 3.11 and the book's pinned runtime), ``run_autograder``, the grader
-(``grader.py``, ``gradescope.py``), the chapter's ``manifest.json`` (its
-exercises, checks and titles), the network guard, ``requirements.txt``, and
-``book/`` (the ``utils`` package to install). Run ``make autograder``.
+(``grader.py``, ``assessment.py``, ``gradescope.py``), the chapter's
+``manifest.json`` (its exercises, checks and titles), the network guard,
+``requirements.txt``, ``book/`` (the ``utils`` package to install) and
+``assessment-secret.txt``, the secret of the hidden inputs: the value of
+``NN_BOOK_ASSESSMENT_SECRET`` if set, else a new random one per build. Run
+``make autograder``; upload the zips to Gradescope, never give them to learners.
+The chapters are whatever ``chapters/NN_*.ipynb`` holds; zips of chapters that
+no longer exist are removed.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ def _add(archive: zipfile.ZipFile, path: Path, name: str) -> None:
     archive.writestr(info, path.read_bytes())
 
 
-def build(chapter: Path, output: Path) -> Path:
+def build(chapter: Path, output: Path, secret: str | None = None) -> Path:
     manifest = grader.chapters_manifest([chapter])
     number = int(chapter.stem[:2])
     for spec in manifest.values():
@@ -43,7 +48,12 @@ def build(chapter: Path, output: Path) -> Path:
     with zipfile.ZipFile(target, "w") as archive:
         for name in ("setup.sh", "run_autograder", "gradescope.py"):
             _add(archive, HERE / name, name)
-        _add(archive, ROOT / "scripts" / "grader.py", "grader.py")
+        for name in ("grader.py", "assessment.py"):
+            _add(archive, ROOT / "scripts" / name, name)
+        info = zipfile.ZipInfo(grader.assessment.SECRET_FILE, (2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o600 << 16
+        secret = secret or grader.assessment.read_secret(Path("/nonexistent"))
+        archive.writestr(info, (secret or grader.assessment.new_secret()) + "\n")
         _add(archive, ROOT / "requirements.txt", "requirements.txt")
         _add(
             archive,
@@ -60,7 +70,12 @@ def build(chapter: Path, output: Path) -> Path:
 
 
 def main() -> int:
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    chapters = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    wanted = {f"{chapter.stem}.zip" for chapter in chapters}
+    for stale in HERE.glob("*.zip"):
+        if stale.name not in wanted:
+            stale.unlink()
+            print(f"removed {stale.relative_to(ROOT)} (no such chapter now)")
     for chapter in chapters:
         target = build(chapter, HERE)
         print(f"wrote {target.relative_to(ROOT)}")

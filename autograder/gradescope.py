@@ -5,6 +5,13 @@ Gradescope unzips the autograder into ``$AUTOGRADER_ROOT/source`` (default
 ``results/results.json``. Each exercise of the chapter (``manifest.json``) is
 one test worth one point; its output is the check's message. The executed
 notebook is kept in ``results/`` for the teacher.
+
+A submission is graded work, so every exercise is assessed (``assessment.py``):
+the checks also run on hidden inputs drawn from the secret ``make autograder``
+wrote into the zip, and a call the exercise forbids is ``flagged`` (no point).
+The secret file is read and deleted before the learner's notebook runs, so
+the learner's code cannot read it (Gradescope starts each submission from a
+fresh copy of the autograder).
 """
 
 from __future__ import annotations
@@ -17,10 +24,22 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parent
 sys.path.insert(0, str(SOURCE))
 
+import assessment  # noqa: E402
 import grader  # noqa: E402
 
 
-def results(root: Path) -> dict:
+def take_secret() -> str:
+    """The zip's secret (or the environment's), removed before any notebook runs."""
+    secret = assessment.read_secret(SOURCE) or assessment.new_secret()
+    os.environ.pop(assessment.SECRET_VARIABLE, None)
+    try:
+        (SOURCE / assessment.SECRET_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
+    return secret
+
+
+def results(root: Path, secret: str) -> dict:
     manifest = json.loads((SOURCE / "manifest.json").read_text())
     submissions = sorted(
         path
@@ -36,6 +55,7 @@ def results(root: Path) -> dict:
             memory_mib=int(os.environ.get("AUTOGRADER_MEMORY", 4096)),
             netguard=SOURCE / "netguard",
             executed=root / "results" / "executed.ipynb",
+            secret=secret,
         )
         found = {entry["exercise"]: entry for entry in report["exercises"]}
         output = f"Graded {submissions[0].name}: {report['status']}."
@@ -68,9 +88,10 @@ def results(root: Path) -> dict:
 
 
 def main() -> int:
+    secret = take_secret()
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     (root / "results").mkdir(parents=True, exist_ok=True)
-    text = json.dumps(results(root), indent=1, ensure_ascii=False)
+    text = json.dumps(results(root, secret), indent=1, ensure_ascii=False)
     (root / "results" / "results.json").write_text(text + "\n", encoding="utf-8")
     return 0
 

@@ -1,7 +1,7 @@
 """Grade a class's notebooks: one kernel each, verdicts as data, a gradebook.
 
     python scripts/grader.py grade "submissions/*.ipynb" --out grades \\
-        [--timeout 600] [--jobs 2] [--memory 4096]
+        [--timeout 600] [--jobs 2] [--memory 4096] [--assess]
 
 Every notebook runs in its own kernel, in a process of its own, with the
 network blocked (``tests/netguard``) and its address space limited to
@@ -14,7 +14,10 @@ metadata (``nn_book.exercise``, written by ``make student``), never by position.
 Verdicts: ``passed``, ``not yet``, ``not attempted``, ``error`` (the exercise
 cell raised, its answer could not be evaluated, or the file is not a
 notebook), ``timeout`` (the notebook used up ``--timeout`` seconds before the
-exercise was graded) and ``crashed`` (the kernel died first). Results go to
+exercise was graded), ``crashed`` (the kernel died first) and, with
+``--assess``, ``flagged`` (the answer calls what its exercise forbids). With
+``--assess`` each check runs a second time, on hidden inputs (``assessment.py``);
+the verdict is that run's, and grades.json keeps the first as ``self_study``. Results go to
 ``OUT/grades.csv`` (notebook, exercise, verdict, message), ``OUT/grades.json``
 and the executed notebooks ``OUT/executed/``. The exit status is 0 whatever the
 verdicts, 2 when grading could not run (no notebook matched, OUT not writable).
@@ -43,7 +46,19 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-VERDICTS = ("passed", "not yet", "not attempted", "error", "timeout", "crashed")
+sys.path.insert(0, str(HERE))
+
+import assessment  # noqa: E402
+
+VERDICTS = (
+    "passed",
+    "not yet",
+    "flagged",
+    "not attempted",
+    "error",
+    "timeout",
+    "crashed",
+)
 MIME = "application/vnd.nn-book.verdict+json"  # = utils.checks.recording.MIME
 META = "nn_book"
 GRADER_TAG = "nn-book-grader"
@@ -217,8 +232,12 @@ def grade_notebook(
     memory_mib: int,
     netguard: Path | None,
     executed: Path | None = None,
+    secret: str | None = None,
 ) -> dict:
-    """Execute one notebook and return its verdicts (see the module docstring)."""
+    """Execute one notebook and return its verdicts (see the module docstring).
+
+    With ``secret``, each exercise is assessed too (see ``assessment.py``).
+    """
     import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
@@ -241,6 +260,7 @@ def grade_notebook(
         ]
         return report
     labels = [label for _, label in cells]
+    digest = assessment.notebook_digest(path) if secret else ""
     chapter_labels = _chapter_of(labels, manifest)
     expected = list(dict.fromkeys(chapter_labels + labels))
     token = secrets.token_hex(16)
@@ -273,6 +293,11 @@ def grade_notebook(
             "check": check,
             "call": source,
         }
+        if secret:
+            spec["assessment"] = {
+                "seed": assessment.exercise_seed(secret, digest, label),
+                "forbidden": assessment.forbidden(label),
+            }
         run.cells.append(
             nbformat.v4.new_code_cell(
                 grader_cell(spec), metadata={"tags": [GRADER_TAG]}
@@ -336,6 +361,8 @@ def grade_notebook(
             entry.update(
                 verdict=verdicts[label]["verdict"], message=verdicts[label]["message"]
             )
+            if "self_study" in verdicts[label]:
+                entry["self_study"] = verdicts[label]["self_study"]
         elif stopped:
             entry.update(verdict=report["status"], message=stopped)
         else:
@@ -347,6 +374,7 @@ def grade_notebook(
         report["exercises"] = [
             {"exercise": "", "verdict": "error", "message": "no exercises found"}
         ]
+    report["assessed"] = bool(secret)
     report["seconds"] = round(time.monotonic() - started, 1)
     if executed is not None:
         run.cells = [cell for i, cell in enumerate(run.cells) if i not in graded]
@@ -391,7 +419,9 @@ def _executed_name(path: Path, taken: set[str]) -> str:
     return name
 
 
-def _worker(path, out: Path, executed: Path, args, manifest_file: Path) -> dict:
+def _worker(
+    path, out: Path, executed: Path, args, manifest_file: Path, secret: str | None
+) -> dict:
     result = out / ".work" / f"{executed.stem}.json"
     command = [
         sys.executable,
@@ -411,15 +441,22 @@ def _worker(path, out: Path, executed: Path, args, manifest_file: Path) -> dict:
     ]
     if args.netguard:
         command += ["--netguard", str(args.netguard)]
+    if secret:
+        command.append("--assess")  # the secret goes through stdin, not argv or env
+    env = {k: v for k, v in os.environ.items() if k != assessment.SECRET_VARIABLE}
     process = subprocess.Popen(
         command,
+        stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=env,
     )
     try:
-        _, stderr = process.communicate(timeout=args.timeout + 180)
+        _, stderr = process.communicate(
+            input=(secret or "") + "\n", timeout=args.timeout + 180
+        )
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         _, stderr = process.communicate()
@@ -454,6 +491,9 @@ def grade_batch(args) -> int:
     except OSError as error:
         print(f"grader: cannot write to {out}: {error}", file=sys.stderr)
         return 2
+    secret = None
+    if args.assess:
+        secret = assessment.read_secret() or assessment.new_secret()
     manifest = load_manifest(args.manifest)
     manifest_file = out / ".work" / "manifest.json"
     manifest_file.write_text(json.dumps(manifest))
@@ -462,7 +502,7 @@ def grade_batch(args) -> int:
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
-            pool.submit(_worker, path, out, executed, args, manifest_file)
+            pool.submit(_worker, path, out, executed, args, manifest_file, secret)
             for path, executed in jobs
         ]
         reports = []
@@ -471,7 +511,15 @@ def grade_batch(args) -> int:
             reports.append(report)
             counts = _counts(report)
             print(f"{path}: {report['status']}, {counts}", flush=True)
-    write_gradebook(out, reports, seconds=time.monotonic() - started)
+    write_gradebook(
+        out, reports, seconds=time.monotonic() - started, assessed=bool(secret)
+    )
+    if secret and not assessment.read_secret():
+        (out / assessment.SECRET_FILE).write_text(secret + "\n")
+        print(
+            f"assessment secret of this run in {out / assessment.SECRET_FILE}: set "
+            f"{assessment.SECRET_VARIABLE} to it to grade with the same hidden inputs"
+        )
     for leftover in (out / ".work").iterdir():
         leftover.unlink()
     (out / ".work").rmdir()
@@ -484,7 +532,9 @@ def _counts(report: dict) -> str:
     return ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
 
 
-def write_gradebook(out: Path, reports: list[dict], *, seconds: float) -> None:
+def write_gradebook(
+    out: Path, reports: list[dict], *, seconds: float, assessed: bool = False
+) -> None:
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["notebook", "exercise", "verdict", "message"])
@@ -501,6 +551,7 @@ def write_gradebook(out: Path, reports: list[dict], *, seconds: float) -> None:
     summary = {
         "notebooks": len(reports),
         "seconds": round(seconds, 1),
+        "assessment": assessed,
         "verdicts": {
             verdict: sum(
                 entry["verdict"] == verdict
@@ -561,12 +612,19 @@ def main(argv: list[str] | None = None) -> int:
     grade = sub.choices["grade"]
     grade.add_argument("--out", default="grades")
     grade.add_argument("--jobs", type=int, default=2)
+    for command in sub.choices.values():
+        command.add_argument(
+            "--assess",
+            action="store_true",
+            help="also run each check on hidden inputs and flag forbidden calls",
+        )
     one = sub.choices["one"]
     one.add_argument("--result", type=Path, required=True)
     one.add_argument("--executed", type=Path)
     args = parser.parse_args(argv)
     if args.command == "grade":
         return grade_batch(args)
+    secret = sys.stdin.readline().strip() if args.assess else None
     report = grade_notebook(
         Path(args.notebooks[0]),
         manifest=load_manifest(args.manifest),
@@ -574,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         memory_mib=args.memory,
         netguard=args.netguard,
         executed=args.executed,
+        secret=secret or None,
     )
     args.result.write_text(json.dumps(report, ensure_ascii=False))
     return 0

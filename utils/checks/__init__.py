@@ -14,11 +14,17 @@ any error raised by the learner's code into a readable "not yet", and returns
 the :class:`Feedback` so that tests can read ``feedback.passed``. Every check
 also has ``check.evaluate(...)``, the same verdict without printing: the grader
 (``utils.checks.recording``) calls it to record verdicts as data, not text.
+
+A check that calls the learner's function on test inputs also draws some from
+:func:`hidden_inputs` when it returns a generator: it does only in the grader's
+assessment run, seeded from a secret the learner never sees, so a function that
+only knows the answers for the notebook's own inputs fails there.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import numbers
 import traceback
 from collections.abc import Callable
@@ -29,12 +35,14 @@ import numpy as np
 
 __all__ = [
     "Feedback",
+    "answer_digest",
     "as_array",
     "as_number",
     "as_words",
     "close_enough",
     "correct",
     "exercise_check",
+    "hidden_inputs",
     "is_placeholder",
     "not_attempted",
     "not_yet",
@@ -90,6 +98,31 @@ def not_attempted(what: str = "the exercise") -> Feedback:
         f"{TODO_MARK}: replace the ... in {what} with your answer,\n"
         "   then run the cell again.",
     )
+
+
+#: The seed of the hidden inputs: None in self-study; set by the grader's
+#: assessment run (utils.checks.recording.assessment), never by a notebook.
+_hidden_seed: int | None = None
+
+
+def hidden_inputs() -> np.random.Generator | None:
+    """A generator of hidden test inputs in a graded run, None in self-study.
+
+    Each call starts the same sequence, so a check draws the same hidden cases
+    however often it asks.
+    """
+    return None if _hidden_seed is None else np.random.default_rng(_hidden_seed)
+
+
+def answer_digest(exercise: str, answer: Any) -> str:
+    """A salted digest of a normalised answer (its ``repr``), salted by the label.
+
+    A check whose answer key is a short typed answer stores the digests of the
+    right answers instead of the answers, and compares the digest of the
+    learner's normalised answer with them: the key is not readable from the
+    installed package. (The check itself still tells right from wrong.)
+    """
+    return hashlib.sha256(f"{exercise}\n{answer!r}".encode()).hexdigest()[:24]
 
 
 def is_placeholder(value: Any) -> bool:

@@ -14,6 +14,7 @@ from utils.checks import (
     close_enough,
     correct,
     exercise_check,
+    hidden_inputs,
     not_attempted,
     not_yet,
 )
@@ -144,7 +145,18 @@ def check_recall_at_k(function: Callable) -> Feedback:
             f"pass the function itself, not {type(function).__name__}.",
             "check_recall_at_k(my_recall_at_k), without brackets after the name.",
         )
-    for ranked, relevant, k, expected in _RECALL_CASES:
+    cases = list(_RECALL_CASES)
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        for _ in range(6):
+            ranked = [int(item) for item in hidden.permutation(30)[:10]]
+            relevant = [
+                int(item)
+                for item in hidden.choice(30, hidden.integers(1, 8), replace=False)
+            ]
+            k = int(hidden.integers(1, 11))
+            expected = sum(item in relevant for item in ranked[:k]) / len(relevant)
+            cases.append((ranked, relevant, k, expected))
+    for ranked, relevant, k, expected in cases:
         result = function(list(ranked), list(relevant), k)
         if result is Ellipsis:
             return not_attempted("the exercise 'recall at k'")

@@ -37,6 +37,7 @@ from utils.checks import (
     as_words,
     correct,
     exercise_check,
+    hidden_inputs,
     is_placeholder,
     not_attempted,
     not_yet,
@@ -76,16 +77,30 @@ EXERCISE_LAYER_NAMES = [
     "Dense(10, activation='softmax')",
 ]
 
-_SHAPES = [
-    (24, 24, 8),
-    (24, 24, 8),
-    (12, 12, 8),
-    (12, 12, 16),
-    (6, 6, 16),
-    (576,),
-    (10,),
-]
-_COUNTS = [208, 0, 0, 1168, 0, 0, 5770]
+
+def _worked_out() -> tuple[list[tuple[int, ...]], list[int]]:
+    """Each layer's output shape and parameter count, worked out from
+    EXERCISE_MODEL when a check needs them: no answer key is stored."""
+    shape, shapes, counts = (28, 28, 1), [], []
+    for kind, settings in EXERCISE_MODEL:
+        count = 0
+        if kind == "conv":
+            kernel, filters = settings["kernel_size"], settings["filters"]
+            count = (kernel * kernel * shape[2] + 1) * filters
+            trim = 0 if settings["padding"] == "same" else kernel - 1
+            shape = (shape[0] - trim, shape[1] - trim, filters)
+        elif kind == "max_pool":
+            pool = settings["pool_size"]
+            shape = (shape[0] // pool, shape[1] // pool, shape[2])
+        elif kind == "flatten":
+            shape = (int(np.prod(shape)),)
+        elif kind == "dense":
+            count = (shape[0] + 1) * settings["units"]
+            shape = (settings["units"],)
+        shapes.append(shape)
+        counts.append(count)
+    return shapes, counts
+
 
 # The 4 x 4 feature map of the exercise "Pooling by hand". The check reads this
 # read-only copy; EXERCISE_FEATURE_MAP is the learner's own copy.
@@ -149,8 +164,9 @@ def check_layer_shapes(shapes) -> Feedback:
     shapes = _seven(shapes, "shapes")
     if isinstance(shapes, Feedback):
         return shapes
+    expected_shapes = _worked_out()[0]
     for index, (answer, expected, name) in enumerate(
-        zip(shapes, _SHAPES, EXERCISE_LAYER_NAMES, strict=True), start=1
+        zip(shapes, expected_shapes, EXERCISE_LAYER_NAMES, strict=True), start=1
     ):
         shape = _as_shape(answer)
         if shape is None:
@@ -163,9 +179,11 @@ def check_layer_shapes(shapes) -> Feedback:
         if shape != expected:
             problem = f"the shape after layer {index}, {name}, is not {shape}."
             return not_yet(problem, _shape_hint(index, shape, expected))
+    sizes = [shape[0] for shape in expected_shapes]
     return correct(
-        "28 - 5 + 1 = 24; pooling halves 24 to 12; 'same' keeps 12; pooling halves "
-        "it to 6; 6 x 6 x 16 = 576 values go into the dense layer, which has 10 "
+        f"28 - 5 + 1 = {sizes[0]}; pooling halves {sizes[1]} to {sizes[2]}; 'same' "
+        f"keeps {sizes[3]}; pooling halves it to {sizes[4]}; {sizes[4]} x {sizes[4]} "
+        f"x 16 = {sizes[5]} values go into the dense layer, which has {sizes[6]} "
         "outputs."
     )
 
@@ -196,7 +214,7 @@ def _shape_hint(index: int, shape: tuple[int, ...], expected: tuple[int, ...]) -
     if index == 6:
         if len(shape) != 1:
             return "flattening turns the volume into one vector: give its shape as (length,)."
-        if shape[0] == sum(_SHAPES[4]):
+        if shape[0] == sum(_worked_out()[0][4]):
             return "the vector holds every value of the volume: multiply, don't add."
         return "the length is height x width x channels of the volume before it."
     if index == 7:
@@ -215,8 +233,9 @@ def check_parameter_counts(counts) -> Feedback:
     counts = _seven(counts, "counts")
     if isinstance(counts, Feedback):
         return counts
+    expected_counts = _worked_out()[1]
     for index, (answer, expected, name) in enumerate(
-        zip(counts, _COUNTS, EXERCISE_LAYER_NAMES, strict=True), start=1
+        zip(counts, expected_counts, EXERCISE_LAYER_NAMES, strict=True), start=1
     ):
         given = whole_number(answer)
         if given is None:
@@ -226,9 +245,11 @@ def check_parameter_counts(counts) -> Feedback:
         if given != expected:
             problem = f"layer {index}, {name}, does not have {given} parameters."
             return not_yet(problem, _count_hint(index, given))
+    first, second, dense = (expected_counts[i] for i in (0, 3, 6))
     return correct(
-        f"(5*5*1 + 1)*8 = 208, (3*3*8 + 1)*16 = 1168 and 576*10 + 10 = 5770: "
-        f"{sum(_COUNTS)} in all. Activations, pooling and flattening learn nothing."
+        f"(5*5*1 + 1)*8 = {first}, (3*3*8 + 1)*16 = {second} and "
+        f"{_worked_out()[0][5][0]}*10 + 10 = {dense}: {sum(expected_counts)} in "
+        "all. Activations, pooling and flattening learn nothing."
     )
 
 
@@ -237,7 +258,7 @@ def _count_hint(index: int, given: int) -> str:
         return (
             "this layer applies a fixed rule to its input: what could training change?"
         )
-    expected = _COUNTS[index - 1]
+    expected = _worked_out()[1][index - 1]
     units = {1: 8, 4: 16, 7: 10}[index]
     if given == expected - units:
         return "each filter (or unit) also has one bias."
@@ -359,7 +380,7 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
         return not_yet(
             f"pass your function itself (my_max_pool), not {type(function).__name__}."
         )
-    for feature_map in _test_maps(np.random.default_rng()):
+    for feature_map in _test_maps(hidden_inputs() or np.random.default_rng()):
         height, width = feature_map.shape
         answer = function(feature_map.copy())
         if is_placeholder(answer):

@@ -23,6 +23,7 @@ from utils.checks import (
     as_number,
     correct,
     exercise_check,
+    hidden_inputs,
     not_attempted,
     not_yet,
     whole_number,
@@ -118,7 +119,12 @@ def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedb
     problem = _is_function(output_size, "output_size")
     if problem:
         return problem
-    for size, kernel_size, stride, padding in _size_cases():
+    cases = _size_cases()
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        for size in hidden.integers(35, 300, size=40):
+            kernel_size, stride, padding = hidden.integers(1, 12, size=3)
+            cases.append((int(size), int(kernel_size), int(stride), int(padding)))
+    for size, kernel_size, stride, padding in cases:
         expected = conv_output_size(size, kernel_size, stride, padding)
         answer = output_size(size, kernel_size, stride, padding)
         if answer is Ellipsis:
@@ -184,7 +190,7 @@ def _conv_cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
     kernel's plus a random number of extra rows and columns) and every value
     are drawn anew. Values are whole numbers, so a right answer is exact.
     """
-    generator = np.random.default_rng()
+    generator = hidden_inputs() or np.random.default_rng()
     cases = []
     for kernel_shape, stride, extra_rows, extra_cols in _CONV_LAYOUTS:
         image_shape = (

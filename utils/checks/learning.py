@@ -16,6 +16,7 @@ from utils.checks import (
     close_enough,
     correct,
     exercise_check,
+    hidden_inputs,
     is_placeholder,
     not_attempted,
     not_yet,
@@ -133,6 +134,8 @@ def check_sigmoid_derivative(function) -> Feedback:
     if not callable(function):
         return not_yet(f"pass your function itself, not {type(function).__name__}.")
     z = np.array([-6.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 6.0])
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        z = np.concatenate([z, hidden.uniform(-8.0, 8.0, size=9)])
     with np.errstate(all="ignore"):
         answer = function(z.copy())
     if is_placeholder(answer):
@@ -143,8 +146,8 @@ def check_sigmoid_derivative(function) -> Feedback:
     if values is None or values.shape != z.shape:
         shape = None if values is None else values.shape
         return not_yet(
-            f"for 9 inputs your function returned {type(answer).__name__} of "
-            f"shape {shape}, not 9 numbers.",
+            f"for {z.size} inputs your function returned {type(answer).__name__} "
+            f"of shape {shape}, not {z.size} numbers.",
             "use NumPy operations (np.exp), which work element by element.",
         )
     s = 1.0 / (1.0 + np.exp(-z))
@@ -152,7 +155,7 @@ def check_sigmoid_derivative(function) -> Feedback:
     if close_enough(values, expected, atol=1e-6):
         return correct(
             "sigma'(z) = sigma(z) (1 - sigma(z)). It is at most 0.25, at z = 0, and "
-            f"{expected[-1]:.4f} at z = 6: a saturated sigmoid passes almost no "
+            f"{expected[8]:.4f} at z = 6: a saturated sigmoid passes almost no "
             "gradient back."
         )
     chain = "apply the chain rule to (1 + exp(-z)) ** -1, then write it with sigma(z)."
@@ -183,8 +186,9 @@ _PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 
 
 def _gradient_problem():
-    """A small fixed network (2 inputs, 3 tanh units, 1 sigmoid) and batch."""
-    rng = np.random.default_rng(2)
+    """A small network (2 inputs, 3 tanh units, 1 sigmoid) and batch: fixed,
+    or drawn from the hidden inputs of a graded run."""
+    rng = hidden_inputs() or np.random.default_rng(2)
     params = {
         "W1": rng.normal(0, 0.8, size=(2, 3)),
         "b1": rng.normal(0, 0.5, size=3),

@@ -14,12 +14,14 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    answer_digest,
     as_array,
     as_number,
     as_words,
     close_enough,
     correct,
     exercise_check,
+    hidden_inputs,
     not_attempted,
     not_yet,
     whole_number,
@@ -36,17 +38,22 @@ __all__ = [
     "check_rbf_unit",
 ]
 
-#: The tasks of the exercise "Which type of network?" and the types that fit
-#: each. A fixed 48-hour window is a fixed-length vector as well as a
-#: sequence, so a feedforward network over the window is as defensible as a
-#: recurrent one (on sunspots, a linear model over a window does as well as
-#: the recurrent networks).
+#: The tasks of the exercise "Which type of network?", each with the digests
+#: (utils.checks.answer_digest of the label and (task, type)) of the types that
+#: fit it: the answer key is not shipped in clear. One task has two.
 NETWORK_TYPE_TASKS = {
-    "tumour_measurements": ("feedforward",),
-    "skin_photos": ("convolutional",),
-    "river_levels": ("recurrent", "feedforward"),
-    "camera_and_microphone": ("modular",),
+    "tumour_measurements": frozenset({"d4908b66de637e3f3944b17d"}),
+    "skin_photos": frozenset({"2a3658e4fb39a6bba8066b01"}),
+    "river_levels": frozenset({"a4cd1663a436f63915a2dabf", "0feab5ec2f0905ab8343a586"}),
+    "camera_and_microphone": frozenset({"48b83ea90c46da6963e3ef31"}),
 }
+
+
+def fits(task: str, type_name: str | None) -> bool:
+    """True if the network type ``type_name`` fits ``task`` of the exercise."""
+    digest = answer_digest("ex-network-types-match", (task, type_name))
+    return digest in NETWORK_TYPE_TASKS.get(task, ())
+
 
 #: Accepted spellings of each type, as read by utils.checks.as_words, after a
 #: trailing "network", "neural network" or "net" is dropped.
@@ -107,9 +114,7 @@ def check_network_types(answers: Mapping[str, str]) -> Feedback:
             'use one of "feedforward", "convolutional", "recurrent", "modular", "rbf".',
         )
     wrong = [
-        task
-        for task, fitting in NETWORK_TYPE_TASKS.items()
-        if _type_name(answers[task]) not in fitting
+        task for task in NETWORK_TYPE_TASKS if not fits(task, _type_name(answers[task]))
     ]
     if wrong:
         return not_yet(
@@ -237,7 +242,12 @@ def check_rbf_unit(rbf_unit: Callable) -> Feedback:
             f"rbf_unit must be a function, but it is a {type(rbf_unit).__name__}.",
             "define it with def rbf_unit(x, centre, width): ... and pass the name.",
         )
-    for x, centre, width in _RBF_CASES:
+    cases = list(_RBF_CASES)
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        for size in (1, 2, 3, 5):
+            x, centre = hidden.normal(size=(2, size)).round(2).tolist()
+            cases.append((tuple(x), tuple(centre), round(hidden.uniform(0.5, 2), 2)))
+    for x, centre, width in cases:
         result = rbf_unit(np.array(x), np.array(centre), width)
         if result is Ellipsis or result is None:
             if result is None:
@@ -453,7 +463,7 @@ def check_rbf_layer(layer_class: type) -> Feedback:
             "define it with class LearnedRBF(keras.layers.Layer): and pass the "
             "class itself, not a layer made from it.",
         )
-    rng = np.random.default_rng(2024)
+    rng = hidden_inputs() or np.random.default_rng(2024)
     for units, features, batch in _RBF_LAYER_CASES:
         layer = layer_class(units)
         layer.build((None, features))

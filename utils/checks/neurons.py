@@ -11,6 +11,7 @@ from utils.checks import (
     as_number,
     correct,
     exercise_check,
+    hidden_inputs,
     is_placeholder,
     not_attempted,
     not_yet,
@@ -81,6 +82,8 @@ def check_sigmoid(function) -> Feedback:
             f"pass your function itself (my_sigmoid), not {type(function).__name__}."
         )
     z = np.array([-5.0, -1.0, -0.5, 0.0, 0.5, 1.0, 5.0])
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        z = np.concatenate([z, hidden.uniform(-8.0, 8.0, size=9)])
     expected = sigmoid(z)
     with np.errstate(all="ignore"):
         returned = function(z.copy())
@@ -90,7 +93,8 @@ def check_sigmoid(function) -> Feedback:
     if answer is None or answer.shape != z.shape:
         found = "not numbers" if answer is None else f"shape {answer.shape}"
         return not_yet(
-            f"for 7 inputs your function returned {found}, not 7 numbers.",
+            f"for {z.size} inputs your function returned {found}, not "
+            f"{z.size} numbers.",
             "use NumPy operations (np.exp), which work element by element.",
         )
     if np.allclose(answer, 1 - expected):

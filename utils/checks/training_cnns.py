@@ -20,12 +20,14 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
+    answer_digest,
     as_array,
     as_number,
     as_words,
     close_enough,
     correct,
     exercise_check,
+    hidden_inputs,
     not_attempted,
     not_yet,
     whole_number,
@@ -65,7 +67,8 @@ _KERNEL = 3
 _PARAMETERS = (_KERNEL * _KERNEL * _IN_CHANNELS + 1) * _FILTERS  # 4,640
 _MULTIPLY_ADDS = _HEIGHT * _WIDTH * _FILTERS * _KERNEL * _KERNEL * _IN_CHANNELS
 
-_TRUE_STATEMENTS = frozenset({"a", "d"})
+#: Digests (utils.checks.answer_digest) of the letters of the true statements.
+_TRUE_STATEMENTS = frozenset({"bd4a48e5d86093d32b441a15", "98480eb7948c48f952c7d640"})
 _STATEMENT_HINTS = {
     "a": (
         "a convolution applies the same kernel at every position, so a shifted "
@@ -235,9 +238,15 @@ def check_shift_digit(shift_digit: Callable) -> Feedback:
             "shift_digit must be a function (define it with def).",
             "def shift_digit(image, rows, columns): ...",
         )
-    image = _SHIFT_IMAGE
+    image, cases = _SHIFT_IMAGE, list(_SHIFT_CASES)
+    if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
+        image = hidden.integers(1, 10, size=hidden.integers(4, 9, size=2)) * 1.0
+        image.setflags(write=False)
+        cases += [
+            tuple(int(n) for n in hidden.integers(-6, 7, size=2)) for _ in "abcdef"
+        ]
     outputs = {}
-    for rows, columns in _SHIFT_CASES:
+    for rows, columns in cases:
         given = image.copy()
         result = shift_digit(given, rows, columns)
         if not np.array_equal(given, image):
@@ -392,7 +401,7 @@ def _as_letters(answer: Any) -> set[str] | None:
 
 @exercise_check
 def check_invariance_statements(true_statements: Any) -> Feedback:
-    """Exercise "Equivariant, invariant, or neither?": statements a and d."""
+    """Exercise "Equivariant, invariant, or neither?": the true statements."""
     letters = _as_letters(true_statements)
     if letters is None:
         return not_yet(
@@ -405,14 +414,19 @@ def check_invariance_statements(true_statements: Any) -> Feedback:
             f"there is no statement {', '.join(unknown)}.",
             "choose among a, b, c, d and e.",
         )
-    wrongly_included = sorted(letters - _TRUE_STATEMENTS)
+    true = {
+        letter
+        for letter in _STATEMENT_HINTS
+        if answer_digest("ex-training-cnns-invariance", letter) in _TRUE_STATEMENTS
+    }
+    wrongly_included = sorted(letters - true)
     if wrongly_included:
         letter = wrongly_included[0]
         return not_yet(
             f"statement {letter} is false.",
             _STATEMENT_HINTS[letter],
         )
-    missing = sorted(_TRUE_STATEMENTS - letters)
+    missing = sorted(true - letters)
     if missing:
         letter = missing[0]
         return not_yet(

@@ -46,3 +46,32 @@ def test_the_glossary_links_each_term_to_its_chapter():
     assert not plain, f"glossary references that are not links: {plain[:3]}"
     for target in re.findall(r"<(chapters/[^>]+)>", glossary):
         assert (ROOT / f"{target}.ipynb").exists(), f"glossary links to {target}"
+
+
+#: Every chapter ends with these sections, in this order.
+CLOSING_SECTIONS = ["Summary", "Exercises", "Further reading", "References"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_chapter_ends_with_summary_exercises_reading_and_references(path):
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    headings = [
+        line[3:].strip()
+        for source in markdown
+        for line in source.splitlines()
+        if line.startswith("## ")
+    ]
+    closing = [heading for heading in headings if heading in CLOSING_SECTIONS]
+    assert closing == CLOSING_SECTIONS, f"{path.name}: sections {closing}"
+    assert headings[-len(CLOSING_SECTIONS) :] == CLOSING_SECTIONS, (
+        f"{path.name}: {headings[-len(CLOSING_SECTIONS) :]} end the chapter"
+    )
+    text = "\n".join(markdown)
+    reading = text.split("## Further reading", 1)[1].split("## References", 1)[0]
+    cited = re.findall(r"\{footcite:[tp]\}`([^`]+)`", reading)
+    assert len(cited) >= 3, f"{path.name}: further reading cites {cited}"
+    exercises = re.findall(r"```\{exercise\}", text)
+    assert len(exercises) >= 3, f"{path.name}: {len(exercises)} exercises"

@@ -68,6 +68,15 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "keras.ops.max_pool",
         "skimage.measure.block_reduce",
     ),
+    # Chapter 3, "The softmax gradient": "write it from NumPy operations".
+    "ex-softmax-gradient": (
+        "scipy.special.softmax",
+        "scipy.special.log_softmax",
+        "tensorflow.nn.softmax",
+        "tensorflow.GradientTape",
+        "keras.activations.softmax",
+        "keras.ops.softmax",
+    ),
 }
 
 

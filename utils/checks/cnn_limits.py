@@ -33,9 +33,9 @@ from utils.checks.training_cnns import (
 )
 
 __all__ = [
-    "check_vertical_shift_experiment",
     "check_conv_layer_cost",
     "check_invariance_statements",
+    "check_vertical_shift_experiment",
 ]
 
 # The second convolution of the chapter's CNN: Conv2D(32, 3, 'same') on 10 x 10 x 16.

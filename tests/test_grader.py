@@ -597,7 +597,7 @@ def test_function_checks_try_hidden_inputs_in_assessment(number):
 
 def test_typed_answer_keys_are_not_shipped_in_clear():
     """The keys the review read from the package are digests or worked out."""
-    from utils.checks import convnet_layers, network_types, training_cnns
+    from utils.checks import cnn_limits, convnet_layers, network_types
 
     text = repr(network_types.NETWORK_TYPE_TASKS)
     assert not any(name in text for name in network_types._TYPE_NAMES)
@@ -605,8 +605,8 @@ def test_typed_answer_keys_are_not_shipped_in_clear():
     assert not network_types.fits("skin_photos", "recurrent")
     assert not hasattr(convnet_layers, "_SHAPES")
     assert not hasattr(convnet_layers, "_COUNTS")
-    assert not set(training_cnns._TRUE_STATEMENTS) & set("abcde")
-    source = Path(training_cnns.__file__).read_text()
+    assert not set(cnn_limits._TRUE_STATEMENTS) & set("abcde")
+    source = Path(cnn_limits.__file__).read_text()
     assert 'frozenset({"a", "d"})' not in source
 
 

@@ -1,18 +1,20 @@
-"""Checks for the exercises of chapter 8, "Training a CNN, and its strengths and
-weaknesses measured".
+"""Checks for the exercises of chapter 8, "Training a CNN".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback` (see
-:mod:`utils.checks`). A wrong answer is compared with the usual mistakes (a
-forgotten bias or channel, 'same' read as 'valid', ``np.roll`` instead of a shift,
-precision instead of recall) and the check names the one it recognises.
+:mod:`utils.checks`). A wrong answer is compared with the usual mistakes
+(``np.roll`` instead of a shift, precision instead of recall, a percentage for a
+fraction) and the check names the one it recognises.
 
 Answers are read with the shared readers of :mod:`utils.checks` (a number may be
 an int, a float, a NumPy scalar or a one-element array or tensor). The checks'
-reference data are private and read-only; the learner gets copies.
+reference data are private and read-only; the learner gets copies. The
+experiment's check recomputes the learner's measurement from the learner's
+network, on the chapter's digits, which it loads and splits itself.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,24 +22,22 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
-    answer_digest,
     as_array,
     as_number,
-    as_words,
     close_enough,
     correct,
     exercise_check,
     hidden_inputs,
+    is_placeholder,
     not_attempted,
     not_yet,
-    whole_number,
 )
 
 __all__ = [
     "check_confusion_metrics",
-    "check_conv_layer_cost",
-    "check_invariance_statements",
+    "check_dropout_experiment",
     "check_shift_digit",
+    "chapter_digits",
     "exercise_confusion_matrix",
 ]
 
@@ -57,137 +57,6 @@ _CONFUSION_MATRIX.setflags(write=False)
 def exercise_confusion_matrix() -> np.ndarray:
     """A fresh copy of the exercise's confusion matrix, the learner's to change."""
     return _CONFUSION_MATRIX.copy()
-
-
-# The second convolution of the chapter's CNN: Conv2D(32, 3, 'same') on 10 x 10 x 16.
-_HEIGHT = _WIDTH = 10
-_IN_CHANNELS = 16
-_FILTERS = 32
-_KERNEL = 3
-_PARAMETERS = (_KERNEL * _KERNEL * _IN_CHANNELS + 1) * _FILTERS  # 4,640
-_MULTIPLY_ADDS = _HEIGHT * _WIDTH * _FILTERS * _KERNEL * _KERNEL * _IN_CHANNELS
-
-#: Digests (utils.checks.answer_digest) of the letters of the true statements.
-_TRUE_STATEMENTS = frozenset({"bd4a48e5d86093d32b441a15", "98480eb7948c48f952c7d640"})
-_STATEMENT_HINTS = {
-    "a": (
-        "a convolution applies the same kernel at every position, so a shifted "
-        "input gives the same responses, shifted: it is equivariant."
-    ),
-    "b": (
-        "pooling keeps exact equivariance only for shifts by whole windows and "
-        "adds a little invariance to shifts of a pixel or so, not to any shift; "
-        "look at the shift curve of the plain CNN."
-    ),
-    "c": (
-        "nothing in convolution or pooling knows about rotation; look at the "
-        "rotation curve of the plain CNN at 45 degrees."
-    ),
-    "d": (
-        "augmentation shows the network rotated copies, so it learns that they "
-        "keep their label, within the range of angles it was shown."
-    ),
-    "e": (
-        "every weight of a dense layer belongs to one position of the flattened "
-        "maps, so moving a feature changes which weights it meets."
-    ),
-}
-
-
-# --------------------------------------------------------------------------
-# Exercise: the cost of the second convolution
-# --------------------------------------------------------------------------
-
-
-def _parameter_problem(parameters: int) -> tuple[str, str] | None:
-    k2 = _KERNEL * _KERNEL
-    known = {
-        k2 * _IN_CHANNELS * _FILTERS: (
-            "that counts the weights but not the biases.",
-            "each of the 32 kernels has one bias as well.",
-        ),
-        (k2 + 1) * _FILTERS: (
-            "that treats every kernel as 3 x 3.",
-            "a kernel is as deep as its input: 3 x 3 x 16 weights.",
-        ),
-        k2 * _FILTERS: (
-            "that treats every kernel as 3 x 3, without biases.",
-            "a kernel is as deep as its input (3 x 3 x 16), plus one bias.",
-        ),
-        k2 * _IN_CHANNELS + 1: (
-            "that is the count of a single kernel.",
-            "the layer has 32 kernels.",
-        ),
-        (k2 * _IN_CHANNELS + 1) * _FILTERS * _HEIGHT * _WIDTH: (
-            "that multiplies by the number of positions.",
-            "parameters are shared: the same kernels are used at every position.",
-        ),
-    }
-    return known.get(parameters)
-
-
-def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
-    k2 = _KERNEL * _KERNEL
-    known = {
-        8 * 8 * _FILTERS * k2 * _IN_CHANNELS: (
-            "that uses an 8 x 8 output, as 'valid' padding would give.",
-            "with 'same' padding the output stays 10 x 10.",
-        ),
-        5 * 5 * _FILTERS * k2 * _IN_CHANNELS: (
-            "that uses the 5 x 5 size after the next pooling layer.",
-            "the convolution's own output is 10 x 10 x 32.",
-        ),
-        _HEIGHT * _WIDTH * k2 * _IN_CHANNELS: (
-            "that is the cost of one kernel.",
-            "there are 32 kernels, each applied at every position.",
-        ),
-        _HEIGHT * _WIDTH * _FILTERS * k2: (
-            "that treats every kernel as 3 x 3.",
-            "each dot product runs over 3 x 3 x 16 inputs.",
-        ),
-        _HEIGHT * _WIDTH * _PARAMETERS: (
-            "that counts the bias as a multiply-add.",
-            "a bias is one addition per output; count the kh x kw x C_in products.",
-        ),
-        _PARAMETERS: (
-            "that is the number of parameters.",
-            "each weight is used at every one of the 10 x 10 positions.",
-        ),
-    }
-    return known.get(multiply_adds)
-
-
-@exercise_check
-def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
-    """Exercise "The cost of the second convolution": 4,640 and 460,800."""
-    count = whole_number(parameters)
-    macs = whole_number(multiply_adds)
-    if count is None or macs is None:
-        return not_yet(
-            "both answers must be whole numbers.",
-            "write them as Python expressions, such as (3 * 3 + 1) * 8.",
-        )
-    if count != _PARAMETERS:
-        problem = _parameter_problem(count)
-        if problem:
-            return not_yet(f"parameters = {count:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"parameters = {count:,} is not right.",
-            "(kernel height x kernel width x input channels + 1) x filters.",
-        )
-    if macs != _MULTIPLY_ADDS:
-        problem = _multiply_add_problem(macs)
-        if problem:
-            return not_yet(f"multiply_adds = {macs:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"multiply_adds = {macs:,} is not right.",
-            "output height x output width x filters x (kernel height x kernel "
-            "width x input channels).",
-        )
-    return correct(
-        f"{_PARAMETERS:,} parameters and {_MULTIPLY_ADDS:,} multiply-adds: "
-        "each weight is used 100 times per image, once per position."
-    )
 
 
 # --------------------------------------------------------------------------
@@ -379,61 +248,146 @@ def check_confusion_metrics(accuracy: Any, recalls: Any) -> Feedback:
 
 
 # --------------------------------------------------------------------------
-# Exercise: equivariant, invariant, or neither?
+# Exercise (experiment): more dropout on 100 digits
 # --------------------------------------------------------------------------
 
 
-def _as_letters(answer: Any) -> set[str] | None:
-    """The letters named in a set, list or tuple of strings, or in one string."""
-    if isinstance(answer, str):
-        words = (as_words(answer) or "").split()
-        words = [word for word in words if word != "and"]
-        if len(words) == 1 and len(words[0]) > 1:
-            words = list(words[0])  # "ad"
-        return set(words)
-    if not isinstance(answer, set | frozenset | list | tuple):
-        return None
-    letters = [as_words(item) for item in answer]
-    if any(letter is None for letter in letters):
-        return None
-    return set(letters)
+@functools.cache
+def chapter_digits() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The split of chapters 8 and 9: {"train", "validation", "test", "small"}.
+
+    Each value is ``(X, y)`` with ``X`` of shape (n, 20, 20, 1): the digits
+    upsampled to 16 x 16 and padded to 20 x 20, split as the chapters split them
+    (360 test, 180 validation, 1,257 training digits, of which "small" is the
+    stratified 100). The arrays are read-only.
+    """
+    from sklearn.model_selection import train_test_split
+
+    from utils.data import load_digit_images
+
+    digits, y = load_digit_images(upsample=2)
+    images = np.pad(digits, ((0, 0), (2, 2), (2, 2)))[..., None]
+    train_val, test = train_test_split(
+        np.arange(len(y)), test_size=360, stratify=y, random_state=1
+    )
+    train, validation = train_test_split(
+        train_val, test_size=180, stratify=y[train_val], random_state=0
+    )
+    small, _ = train_test_split(
+        np.arange(len(train)), train_size=100, stratify=y[train], random_state=0
+    )
+    parts = {
+        "train": train,
+        "validation": validation,
+        "test": test,
+        "small": train[small],
+    }
+    split = {}
+    for name, indices in parts.items():
+        X, labels = images[indices], y[indices]
+        X.setflags(write=False)
+        labels.setflags(write=False)
+        split[name] = (X, labels)
+    return split
+
+
+def network_problem(network: Any) -> tuple[str, str] | None:
+    """What stops ``network`` from being scored on the digits, or None."""
+    if not (callable(network) and hasattr(network, "layers")):
+        return (
+            "network must be a Keras model.",
+            "build it with compile_classifier(build_cnn(...)).",
+        )
+    shape = tuple(network.inputs[0].shape[1:]) if network.inputs else None
+    if shape != (20, 20, 1):
+        return (
+            f"the network takes inputs of shape {shape}, not (20, 20, 1).",
+            "keep the chapter's input_shape.",
+        )
+    return None
+
+
+def accuracy_and_loss(
+    network: Any, X: np.ndarray, y: np.ndarray
+) -> tuple[float, float]:
+    """Accuracy and mean cross-entropy of a network's logits on (X, y)."""
+    logits = np.asarray(network(X, training=False), dtype=float)
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    accuracy = float(np.mean(logits.argmax(axis=1) == y))
+    return accuracy, float(-log_p[np.arange(len(y)), y].mean())
 
 
 @exercise_check
-def check_invariance_statements(true_statements: Any) -> Feedback:
-    """Exercise "Equivariant, invariant, or neither?": the true statements."""
-    letters = _as_letters(true_statements)
-    if letters is None:
+def check_dropout_experiment(
+    network: Any, validation_loss: Any, validation_accuracy: Any
+) -> Feedback:
+    """Exercise "Experiment: more dropout on 100 digits"."""
+    if is_placeholder(network):
+        return not_attempted("the experiment (build and train a network)")
+    problem = network_problem(network)
+    if problem:
+        return not_yet(*problem)
+    rates = [
+        float(layer.rate)
+        for layer in network.layers
+        if type(layer).__name__ == "Dropout"
+    ]
+    if not rates:
         return not_yet(
-            "give the letters of the true statements as a set of strings.",
-            'for example {"a", "b"}.',
+            "the network has no Dropout layer.",
+            "build it with build_cnn(dropout=dropout_rate).",
         )
-    unknown = sorted(letters - set(_STATEMENT_HINTS))
-    if unknown:
+    if any(np.isclose(rate, 0.3) or rate == 0 for rate in rates):
         return not_yet(
-            f"there is no statement {', '.join(unknown)}.",
-            "choose among a, b, c, d and e.",
+            f"the network's dropout rate is {rates[0]:g}, which the chapter has "
+            "measured already.",
+            "choose another rate between 0 and 1, such as 0.6.",
         )
-    true = {
-        letter
-        for letter in _STATEMENT_HINTS
-        if answer_digest("ex-training-cnns-invariance", letter) in _TRUE_STATEMENTS
-    }
-    wrongly_included = sorted(letters - true)
-    if wrongly_included:
-        letter = wrongly_included[0]
+    X_val, y_val = chapter_digits()["validation"]
+    accuracy, loss = accuracy_and_loss(network, X_val, y_val)
+    if accuracy < 0.5:
         return not_yet(
-            f"statement {letter} is false.",
-            _STATEMENT_HINTS[letter],
+            f"your network gets only {accuracy:.3f} of the validation digits right: "
+            "it does not look trained.",
+            "train it with network.fit(batches(X_small, y_small, 25), epochs=15, "
+            "verbose=0) before you measure it.",
         )
-    missing = sorted(true - letters)
-    if missing:
-        letter = missing[0]
+    given_loss, given_accuracy = (
+        as_number(validation_loss),
+        as_number(validation_accuracy),
+    )
+    if given_loss is None or given_accuracy is None:
         return not_yet(
-            f"statement {letter} is true as well.",
-            _STATEMENT_HINTS[letter],
+            "validation_loss and validation_accuracy must be one number each.",
+            "network.evaluate(X_val, y_val, verbose=0) returns the two, in that order.",
+        )
+    if np.isclose(given_loss, accuracy, atol=1e-4) and np.isclose(
+        given_accuracy, loss, rtol=1e-3
+    ):
+        return not_yet(
+            "the loss and the accuracy are swapped.",
+            "evaluate returns the loss first, then the accuracy.",
+        )
+    if np.isclose(given_accuracy, 100 * accuracy, atol=0.1):
+        return not_yet(
+            "validation_accuracy looks like a percentage.",
+            "give it as a fraction between 0 and 1.",
+        )
+    if not np.isclose(given_accuracy, accuracy, atol=1e-4):
+        return not_yet(
+            f"validation_accuracy = {given_accuracy:.4g}, but your network scores "
+            f"{accuracy:.4g} on the validation digits.",
+            "measure the network you trained, on X_val and y_val, after training.",
+        )
+    if not np.isclose(given_loss, loss, rtol=1e-3, atol=1e-4):
+        return not_yet(
+            f"validation_loss = {given_loss:.4g}, but your network's cross-entropy "
+            f"on the validation digits is {loss:.4g}.",
+            "measure the network you trained, on X_val and y_val, after training.",
         )
     return correct(
-        "convolutions are equivariant, and robustness beyond that comes from the "
-        "data the network is shown."
+        "these are your network's validation loss and accuracy. Now compare "
+        "them with the chapter's runs, and with the gap between its two "
+        "unregularised runs."
     )

@@ -186,13 +186,14 @@ def plot_kernel_row(kernels: Mapping[str, object], *, size: float = 1.4, suptitl
     """The kernels of a dict from name to 2-D kernel side by side, weights written in."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(
-        1, len(kernels), figsize=(size * len(kernels), size + 0.6), squeeze=False
-    )
-    for ax, (name, kernel) in zip(axes[0], kernels.items(), strict=True):
-        plot_kernel(kernel, ax=ax, title=str(name))
-    if suptitle:
-        fig.suptitle(suptitle)
+    with plt.rc_context(_READABLE_ON_A_PHONE):
+        fig, axes = plt.subplots(
+            1, len(kernels), figsize=(size * len(kernels), size + 0.6), squeeze=False
+        )
+        for ax, (name, kernel) in zip(axes[0], kernels.items(), strict=True):
+            plot_kernel(kernel, ax=ax, title=str(name))
+        if suptitle:
+            fig.suptitle(suptitle)
     return fig
 
 
@@ -259,10 +260,23 @@ def plot_map_grid(
     ``(top, left, height, width)`` in pixels, to show where a crop comes from.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
 
     limits, cmaps, boxes = dict(limits or {}), dict(cmaps or {}), dict(boxes or {})
     nrows = -(-len(maps) // ncols)
+    with plt.rc_context(_READABLE_ON_A_PHONE):
+        return _map_grid(
+            maps, nrows, ncols, panel_size, limits, cmaps, labels, boxes, suptitle
+        )
+
+
+#: Font sizes (points) for figures 7 inches wide that a phone shows at half size.
+_READABLE_ON_A_PHONE = {"font.size": 12, "axes.titlesize": 13, "figure.titlesize": 14}
+
+
+def _map_grid(maps, nrows, ncols, panel_size, limits, cmaps, labels, boxes, suptitle):
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
     fig, axes = plt.subplots(
         nrows,
         ncols,

@@ -16,6 +16,7 @@ from utils.checks.network_types import (  # noqa: E402
     check_dense_parameter_count,
     check_lstm_shapes,
     check_network_types,
+    check_rbf_experiment,
     check_rbf_layer,
     check_rbf_unit,
     fits,
@@ -388,3 +389,57 @@ def test_rbf_layer_rejects_typical_wrong_layers(wrong, words, capsys):
 def test_rbf_layer_template_is_not_attempted():
     assert check_rbf_layer(Template).passed is None
     assert check_rbf_layer(...).passed is None
+
+
+# --- How many RBF units? (experiment) ------------------------------------
+
+
+def _rbf_model(num_units):
+    """The solution's steps on noisy samples of the chapter's curve."""
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(0)
+    x = np.sort(rng.uniform(-3, 3, 200))[:, None]
+    y = np.sin(2 * x[:, 0]) + 0.5 * np.cos(5 * x[:, 0]) + rng.normal(0, 0.15, 200)
+    centres = KMeans(num_units, n_init=4, random_state=0).fit(x).cluster_centers_
+    distances = np.abs(centres - centres.T) + np.diag(np.full(num_units, np.inf))
+    widths = distances.min(axis=1)
+
+    def predict(points, weights):
+        bumps = np.exp(-((points - centres.T) ** 2) / (2 * widths**2))
+        return np.c_[bumps, np.ones(len(points))] @ weights
+
+    weights, *_ = np.linalg.lstsq(predict(x, np.eye(num_units + 1)), y, rcond=None)
+    grid = np.linspace(-3, 3, 601)[:, None]
+    truth = np.sin(2 * grid[:, 0]) + 0.5 * np.cos(5 * grid[:, 0])
+    error = np.mean((predict(grid, weights) - truth) ** 2)
+    training_error = np.mean((predict(x, weights) - y) ** 2)
+    return centres, widths, weights, error, training_error
+
+
+def test_rbf_experiment_accepts_the_measurement_for_any_number_of_units():
+    for units in (4, 30):
+        centres, widths, weights, error, _ = _rbf_model(units)
+        assert check_rbf_experiment(centres, widths, weights, error).passed
+    as_float32 = [np.float32(a) for a in (centres, widths, weights)]
+    assert check_rbf_experiment(*as_float32, np.float32(error)).passed
+
+
+def test_rbf_experiment_rejects_each_kind_of_wrong_measurement():
+    centres, widths, weights, error, training_error = _rbf_model(4)
+    noisy = check_rbf_experiment(centres, widths, weights, training_error)
+    assert noisy.passed is False and "f_grid" in noisy.message
+    assert f"{error:.4f}" not in noisy.message  # the answer is not given away
+    root = check_rbf_experiment(centres, widths, weights, np.sqrt(error))
+    assert root.passed is False and "root" in root.message
+    other_model = _rbf_model(30)[3]  # the error of another model
+    assert check_rbf_experiment(centres, widths, weights, other_model).passed is False
+    shapes = check_rbf_experiment(centres, widths, weights[:-1], error)  # no bias
+    assert shapes.passed is False and "bias" in shapes.message
+    assert check_rbf_experiment(centres, widths, weights, "0.2").passed is False
+
+
+def test_rbf_experiment_placeholders_are_not_attempted():
+    centres, widths, weights, error, _ = _rbf_model(4)
+    assert check_rbf_experiment(..., ..., ..., ...).passed is None
+    assert check_rbf_experiment(centres, widths, weights, ...).passed is None

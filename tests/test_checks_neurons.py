@@ -129,3 +129,62 @@ def test_xor_network_rejects_wrong_answers():
     assert check_xor_network(*CHAPTER[:3], [-1.5, 0.0]).passed is False
     assert check_xor_network(CHAPTER[0], "b1", *CHAPTER[2:]).passed is False
     assert check_xor_network(..., ..., ..., ...).passed is None
+
+
+# --- A longer refractory period (experiment) -----------------------------
+
+
+def _measured_rate(refractory):
+    """The solution's measurement: the chapter's simulate_lif, written out for one
+    neuron at 200 nA for 1 s, independently of the check's own loop."""
+    resting, threshold, reset, tau, resistance, dt = (
+        -0.070,
+        -0.054,
+        -0.080,
+        0.010,
+        1e7,
+        2e-5,
+    )
+    v = np.array([resting])
+    silent_until, count = np.zeros(1), 0
+    for i in range(round(1.0 / dt)):
+        v += dt / tau * (resting + resistance * 200e-9 - v)
+        v[i < silent_until] = reset
+        fired = v >= threshold
+        count += int(fired.sum())
+        v[fired] = reset
+        silent_until[fired] = i + round(refractory / dt)
+    return count / 1.0
+
+
+def test_refractory_experiment_accepts_a_measurement_for_any_new_period():
+    from utils.checks.neurons import check_refractory_experiment
+
+    for period in (0.005, 0.001, np.float32(0.01)):
+        rate = _measured_rate(float(period))
+        assert rate < 1 / float(period)
+        assert check_refractory_experiment(period, rate).passed
+    assert check_refractory_experiment(0.005, np.array([_measured_rate(0.005)])).passed
+
+
+def test_refractory_experiment_rejects_each_kind_of_wrong_measurement():
+    from utils.checks.neurons import check_refractory_experiment
+
+    rate = _measured_rate(0.005)
+    per_ms = check_refractory_experiment(0.005, rate / 1000)
+    assert per_ms.passed is False and "millisecond" in per_ms.message
+    other = check_refractory_experiment(0.005, _measured_rate(0.002))  # old period
+    assert other.passed is False and "different rate" in other.message
+    assert check_refractory_experiment(0.005, 1 / 0.005).passed is False  # the ceiling
+    unchanged = check_refractory_experiment(0.002, _measured_rate(0.002))
+    assert unchanged.passed is False and "chapter's period" in unchanged.message
+    in_ms = check_refractory_experiment(5, rate)
+    assert in_ms.passed is False and "seconds" in in_ms.message
+    assert check_refractory_experiment("0.005", rate).passed is False
+
+
+def test_refractory_experiment_placeholders_are_not_attempted():
+    from utils.checks.neurons import check_refractory_experiment
+
+    assert check_refractory_experiment(..., ...).passed is None
+    assert check_refractory_experiment(0.005, ...).passed is None

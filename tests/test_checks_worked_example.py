@@ -260,3 +260,58 @@ def test_learner_errors_become_not_yet(capsys):
     feedback = checks.check_relu_max_pool(Broken())
     assert feedback.passed is False
     assert "RuntimeError" in capsys.readouterr().out
+
+
+# --- A bigger pooling window (experiment) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def relu_map():
+    """The chapter's ReLU map, computed with TensorFlow as the learner would."""
+    from utils import setup
+
+    setup()
+    import tensorflow as tf
+
+    from utils.data import load_cat_image
+
+    image = load_cat_image(size=300, grey=True)
+    images = tf.constant(image[None, :, :, None], dtype=tf.float32)
+    kernel = tf.constant(edge_kernel()[:, :, None, None], dtype=tf.float32)
+    feature_maps = tf.nn.conv2d(images, kernel, strides=1, padding="SAME")
+    return tf, feature_maps, tf.nn.relu(feature_maps)
+
+
+@pytest.mark.parametrize("size", [3, 4, 7, 8])  # 7 and 8 need padding
+def test_pool_experiment_accepts_the_measurement(relu_map, size):
+    tf, _, activated = relu_map
+    pooled = tf.nn.max_pool2d(activated, ksize=size, strides=size, padding="SAME")
+    share = np.mean(pooled.numpy() == 0)
+    assert checks.check_pool_experiment(size, pooled, share).passed
+    assert checks.check_pool_experiment(float(size), pooled[0, :, :, 0], share).passed
+
+
+def test_pool_experiment_rejects_each_kind_of_wrong_answer(relu_map):
+    tf, feature_maps, activated = relu_map
+    pooled = tf.nn.max_pool2d(activated, ksize=4, strides=4, padding="SAME")
+    share = np.mean(pooled.numpy() == 0)
+    stride_1 = tf.nn.max_pool2d(activated, ksize=4, strides=1, padding="SAME")
+    passed, message = verdict(checks.check_pool_experiment, 4, stride_1, share)
+    assert passed is False and "75 x 75" in message
+    before_relu = tf.nn.max_pool2d(feature_maps, ksize=4, strides=4, padding="SAME")
+    passed, message = verdict(checks.check_pool_experiment, 4, before_relu, share)
+    assert passed is False and "activated" in message
+    average = tf.nn.avg_pool2d(activated, ksize=4, strides=4, padding="SAME")
+    assert verdict(checks.check_pool_experiment, 4, average, share)[0] is False
+    passed, message = verdict(checks.check_pool_experiment, 4, pooled, 100 * share)
+    assert passed is False and "percentage" in message
+    passed, message = verdict(checks.check_pool_experiment, 4, pooled, 1 - share)
+    assert passed is False and "share of zeros" in message
+    passed, message = verdict(checks.check_pool_experiment, 2, pooled, share)
+    assert passed is False and "3 to 30" in message
+    assert verdict(checks.check_pool_experiment, 4, "pooled", share)[0] is False
+
+
+def test_pool_experiment_placeholders_are_not_attempted():
+    assert checks.check_pool_experiment(..., ..., ...).passed is None
+    assert checks.check_pool_experiment(4, np.zeros((75, 75)), ...).passed is None

@@ -7,10 +7,14 @@ import numpy as np
 import pytest
 
 from utils.feature_maps import (
+    SIGNED_CMAP,
     as_feature_map,
     plot_feature_maps,
     plot_kernel,
-    plot_kernels_and_maps,
+    plot_kernel_row,
+    plot_map_grid,
+    show_map,
+    symmetric_limit,
 )
 from utils.kernels import HAND_MADE_KERNELS, edge_kernel
 
@@ -110,9 +114,12 @@ def test_plot_kernel_writes_every_weight():
     texts = sorted(text.get_text() for text in ax.texts)
     assert texts == sorted(["-1"] * 8 + ["8"])
     assert ax.get_title() == "edge"
-    # The bright centre gets dark text, the dark surround light text.
+    # Signed weights: a diverging map centred on 0, light text on the strong
+    # centre, dark text on the pale surround.
+    assert ax.images[0].get_clim() == (-8.0, 8.0)
+    assert ax.images[0].get_cmap().name == SIGNED_CMAP
     colours = {text.get_text(): text.get_color() for text in ax.texts}
-    assert colours == {"8": "black", "-1": "white"}
+    assert colours == {"8": "white", "-1": "black"}
 
 
 def test_plot_kernel_writes_short_numbers():
@@ -126,15 +133,52 @@ def test_plot_kernel_accepts_tensorflow_layout_and_a_constant_kernel():
     assert len(ax.texts) == 9
 
 
-# --- plot_kernels_and_maps -----------------------------------------------
+# --- plot_kernel_row, symmetric_limit, show_map, plot_map_grid ----------
 
 
-def test_plot_kernels_and_maps_gallery():
-    maps = [np.random.default_rng(0).random((8, 8)) for _ in HAND_MADE_KERNELS]
-    fig = plot_kernels_and_maps(
-        HAND_MADE_KERNELS, maps, robust=True, suptitle="gallery"
+def test_plot_kernel_row_draws_every_kernel():
+    fig = plot_kernel_row(HAND_MADE_KERNELS, suptitle="kernels")
+    assert [ax.get_title() for ax in fig.axes] == list(HAND_MADE_KERNELS)
+    assert fig._suptitle.get_text() == "kernels"
+
+
+def test_symmetric_limit_is_a_percentile_of_the_sizes():
+    values = np.concatenate([np.linspace(-1, 1, 199), [50.0]])
+    assert symmetric_limit(values, percentile=99) < 2
+    assert symmetric_limit(values, percentile=100) == 50
+    assert symmetric_limit(np.zeros((2, 4, 4, 3))) == 0  # several maps at once
+
+
+def test_show_map_centres_signed_data_on_zero():
+    fig, ax = plt.subplots()
+    values = np.linspace(-1, 3, 100).reshape(10, 10)
+    shown = show_map(ax, values)
+    low, high = shown.get_clim()
+    assert low == -high and shown.get_cmap().name == SIGNED_CMAP
+    assert shown.colorbar.extend == "max"  # only 3 is beyond the 99.5th percentile
+
+
+def test_show_map_starts_non_negative_data_at_zero():
+    fig, ax = plt.subplots()
+    shown = show_map(ax, np.linspace(0.5, 1, 16).reshape(4, 4), label="response")
+    assert shown.get_clim()[0] == 0 and shown.get_cmap().name == "magma"
+    assert shown.colorbar.ax.get_ylabel() == "response"
+
+
+def test_plot_map_grid_shares_the_given_scales_and_draws_boxes():
+    maps = {"signed": np.eye(6) - 0.5, "relu": np.eye(6), "pooled": np.eye(3)}
+    fig = plot_map_grid(
+        maps,
+        limits={"signed": (-2, 2), "relu": (0, 2), "pooled": (0, 2)},
+        cmaps={"pooled": "gray"},
+        labels="response",
+        boxes={"relu": [(1, 2, 3, 3)]},
+        suptitle="grid",
     )
-    titles = [ax.get_title() for ax in fig.axes if ax.texts]
-    assert titles == list(HAND_MADE_KERNELS)
-    # one kernel panel, one map panel and one colour bar per kernel
-    assert len(fig.axes) == 3 * len(HAND_MADE_KERNELS)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_title()]
+    assert [ax.get_title() for ax in panels] == list(maps)
+    assert [ax.images[0].get_clim() for ax in panels] == [(-2, 2), (0, 2), (0, 2)]
+    assert panels[2].images[0].get_cmap().name == "gray"
+    assert len(panels[1].patches) == 1 and not panels[0].patches
+    hidden = [ax for ax in fig.axes if not ax.get_visible()]
+    assert len(hidden) == 1  # three maps in a 2 x 2 grid leave one empty panel

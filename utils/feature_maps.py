@@ -1,8 +1,9 @@
 """Figures of kernels and the feature maps they produce.
 
 Chapter 7, "Worked example: one photo through convolution, activation and
-pooling", draws the stages of one image side by side and a gallery of
+pooling", draws the stages of one image, zoomed crops of them and a gallery of
 hand-made kernels with these functions; they are figure code, not the lesson.
+Signed maps and kernels get a diverging colour map centred on 0.
 Every function returns the Matplotlib figure (or axes) it drew.
 """
 
@@ -14,11 +15,18 @@ import numpy as np
 
 __all__ = [
     "ROBUST_PERCENTILES",
+    "SIGNED_CMAP",
     "as_feature_map",
     "plot_feature_maps",
     "plot_kernel",
-    "plot_kernels_and_maps",
+    "plot_kernel_row",
+    "plot_map_grid",
+    "show_map",
+    "symmetric_limit",
 ]
+
+#: The diverging colour map for signed data (colour-blind safe), centred on 0.
+SIGNED_CMAP = "RdBu_r"
 
 #: The percentiles that ``robust=True`` stretches the colour scale between.
 ROBUST_PERCENTILES = (1.0, 99.0)
@@ -137,12 +145,14 @@ def _short_number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def plot_kernel(kernel, *, ax=None, title: str = "", cmap: str = "magma"):
+def plot_kernel(kernel, *, ax=None, title: str = "", cmap: str = SIGNED_CMAP):
     """Draw a small 2-D kernel as coloured squares with its weights written in.
 
-    ``kernel`` is ``(height, width)`` or ``(height, width, 1, 1)``, as
-    TensorFlow stores one filter of one channel. Returns the ``Axes`` (a new
-    figure's if ``ax`` is None).
+    Weights are signed, so the colours come from a diverging map centred on 0
+    (white), running to the largest weight in size either way. ``kernel`` is
+    ``(height, width)`` or ``(height, width, 1, 1)``, as TensorFlow stores one
+    filter of one channel. Returns the ``Axes`` (a new figure's if ``ax`` is
+    None).
     """
     import matplotlib.pyplot as plt
 
@@ -153,10 +163,8 @@ def plot_kernel(kernel, *, ax=None, title: str = "", cmap: str = "magma"):
         _, ax = plt.subplots(
             figsize=(0.5 * kernel.shape[1] + 1, 0.5 * kernel.shape[0] + 1)
         )
-    low, high = float(kernel.min()), float(kernel.max())
-    if low == high:
-        low, high = low - 1.0, high + 1.0
-    ax.imshow(kernel, cmap=cmap, vmin=low, vmax=high)
+    largest = float(np.abs(kernel).max()) or 1.0
+    ax.imshow(kernel, cmap=cmap, vmin=-largest, vmax=largest)
     ax.grid(False)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -164,9 +172,8 @@ def plot_kernel(kernel, *, ax=None, title: str = "", cmap: str = "magma"):
         spine.set_visible(False)
     fontsize = "medium" if max(kernel.shape) <= 5 else "x-small"
     for (row, column), weight in np.ndenumerate(kernel):
-        # Dark text on the bright end of the colour map, light text elsewhere.
-        bright = (weight - low) / (high - low) > 0.6
-        colour = "black" if bright else "white"
+        # Light text on the strong colours at both ends, dark text near 0.
+        colour = "white" if abs(weight) / largest > 0.6 else "black"
         text = _short_number(weight)
         ax.text(
             column, row, text, ha="center", va="center", fontsize=fontsize, color=colour
@@ -175,39 +182,131 @@ def plot_kernel(kernel, *, ax=None, title: str = "", cmap: str = "magma"):
     return ax
 
 
-def plot_kernels_and_maps(
-    kernels: Mapping[str, object],
-    maps: Sequence[object],
+def plot_kernel_row(kernels: Mapping[str, object], *, size: float = 1.4, suptitle=""):
+    """The kernels of a dict from name to 2-D kernel side by side, weights written in."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(_READABLE_ON_A_PHONE):
+        fig, axes = plt.subplots(
+            1, len(kernels), figsize=(size * len(kernels), size + 0.6), squeeze=False
+        )
+        for ax, (name, kernel) in zip(axes[0], kernels.items(), strict=True):
+            plot_kernel(kernel, ax=ax, title=str(name))
+        if suptitle:
+            fig.suptitle(suptitle)
+    return fig
+
+
+def symmetric_limit(array, percentile: float = 99.5) -> float:
+    """The ``percentile`` of the values' sizes, over one map or several: a
+    colour scale from minus this to plus this is centred on 0 and clips only
+    the rarest extremes."""
+    values = array.numpy() if hasattr(array, "numpy") else np.asarray(array)
+    return float(np.percentile(np.abs(values), percentile))
+
+
+def show_map(ax, array, *, limits=None, cmap=None, label="", title=""):
+    """Draw one map on ``ax`` with a colour bar; return the image.
+
+    ``limits`` is ``(low, high)``; by default a map with negative values gets a
+    diverging map centred on 0 (``SIGNED_CMAP``, limits from
+    :func:`symmetric_limit`) and any other map ``magma`` from 0 to its 99.5th
+    percentile. Values beyond the limits show as arrows on the colour bar.
+    """
+    array = as_feature_map(array)
+    signed = bool(array.min() < 0)
+    if limits is None:
+        limit = symmetric_limit(array) or 1.0
+        limits = (-limit, limit) if signed else (0.0, limit)
+    if cmap is None:
+        cmap = SIGNED_CMAP if limits[0] < 0 < limits[1] else "magma"
+    low, high = limits
+    below, above = bool(array.min() < low), bool(array.max() > high)
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max"}
+    shown = ax.imshow(array, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.figure.colorbar(
+        shown,
+        ax=ax,
+        fraction=0.046,
+        pad=0.03,
+        extend=extend.get((below, above), "both"),
+        label=label,
+    )
+    ax.set_title(title)
+    return shown
+
+
+def plot_map_grid(
+    maps: Mapping[str, object],
     *,
-    cmap: str = "magma",
-    robust: bool = False,
-    size: float = 2.6,
+    ncols: int = 2,
+    panel_size: float = 3.4,
+    limits: Mapping[str, tuple[float, float]] | None = None,
+    cmaps: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | str = "",
+    boxes: Mapping[str, Sequence[tuple[int, int, int, int]]] | None = None,
     suptitle: str = "",
 ):
-    """A gallery: each kernel on the top row, the map it produces below it.
+    """Maps in a grid of ``ncols`` columns, each drawn by :func:`show_map`.
 
-    ``kernels`` is a dict from name to 2-D kernel (see :func:`plot_kernel`),
-    ``maps`` one feature map per kernel, in the same order; ``robust`` and
-    ``size`` are as in :func:`plot_feature_maps`.
+    ``maps`` is a dict from title to map. ``limits``, ``cmaps`` and ``labels``
+    (colour-bar labels; one string for all) are looked up by title, so several
+    panels can share one scale. ``boxes`` outlines regions on a panel, each as
+    ``(top, left, height, width)`` in pixels, to show where a crop comes from.
     """
     import matplotlib.pyplot as plt
 
-    arrays = [as_feature_map(feature_map) for feature_map in maps]
-    columns = len(kernels)
+    limits, cmaps, boxes = dict(limits or {}), dict(cmaps or {}), dict(boxes or {})
+    nrows = -(-len(maps) // ncols)
+    with plt.rc_context(_READABLE_ON_A_PHONE):
+        return _map_grid(
+            maps, nrows, ncols, panel_size, limits, cmaps, labels, boxes, suptitle
+        )
+
+
+#: Font sizes (points) for figures 7 inches wide that a phone shows at half size.
+_READABLE_ON_A_PHONE = {"font.size": 12, "axes.titlesize": 13, "figure.titlesize": 14}
+
+
+def _map_grid(maps, nrows, ncols, panel_size, limits, cmaps, labels, boxes, suptitle):
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
     fig, axes = plt.subplots(
-        2,
-        columns,
-        figsize=(size * columns, 2.1 * size + (0.3 if suptitle else 0)),
+        nrows,
+        ncols,
+        figsize=(panel_size * ncols, panel_size * nrows * 0.93 + 0.35 * bool(suptitle)),
         squeeze=False,
-        height_ratios=[1, 1.15],
+        layout="constrained",
     )
-    for column, ((name, kernel), array) in enumerate(
-        zip(kernels.items(), arrays, strict=True)
-    ):
-        plot_kernel(kernel, ax=axes[0, column], title=str(name), cmap=cmap)
-        _show_map(axes[1, column], array, cmap, robust, location="bottom")
-    axes[0, 0].set_ylabel("kernel")
-    axes[1, 0].set_ylabel("feature map")
+    for ax, (title, array) in zip(axes.flat, maps.items(), strict=False):
+        label = labels if isinstance(labels, str) else labels.get(title, "")
+        show_map(
+            ax,
+            array,
+            limits=limits.get(title),
+            cmap=cmaps.get(title),
+            label=label,
+            title=title,
+        )
+        for top, left, height, width in boxes.get(title, ()):
+            ax.add_patch(
+                Rectangle(
+                    (left - 0.5, top - 0.5),
+                    width,
+                    height,
+                    fill=False,
+                    lw=2,
+                    edgecolor="#56B4E9",
+                )
+            )
+    for ax in axes.flat[len(maps) :]:
+        ax.set_visible(False)
     if suptitle:
         fig.suptitle(suptitle)
     return fig

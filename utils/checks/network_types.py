@@ -34,6 +34,7 @@ __all__ = [
     "check_dense_parameter_count",
     "check_lstm_shapes",
     "check_network_types",
+    "check_rbf_experiment",
     "check_rbf_layer",
     "check_rbf_unit",
 ]
@@ -516,4 +517,37 @@ def check_rbf_layer(layer_class: type) -> Feedback:
         "On inputs and centres it had not seen, your layer gives exactly "
         "exp(-||x - c||^2 / (2 width^2)), and its centres and widths are weights "
         "that fit() can move."
+    )
+
+
+@exercise_check
+def check_rbf_experiment(centres, widths, output_weights, error_against_f) -> Feedback:
+    """Exercise "How many RBF units?": recompute the error of the learner's model
+    against the chapter's true function, on a grid of the check's own."""
+    centres, widths = as_array(centres), as_array(widths)
+    weights, error = as_array(output_weights), as_number(error_against_f)
+    if any(value is None for value in (centres, widths, weights, error)):
+        return not_yet("pass three arrays (centres, widths, weights) and a number.")
+    n = len(centres)
+    if (centres.shape, widths.shape, weights.shape) != ((n, 1), (n,), (n + 1,)):
+        return not_yet(
+            f"for {n} units, centres should be ({n}, 1), widths ({n},) and "
+            f"output_weights ({n + 1},): one weight per unit and a bias.",
+            "build them as the chapter does: kmeans_centres, widths_from_centres, lstsq.",
+        )
+    x = np.linspace(-3.0, 3.0, 601)[:, None]
+    bumps = np.exp(-((x - centres[:, 0]) ** 2) / (2 * widths**2))
+    truth = np.sin(2 * x[:, 0]) + 0.5 * np.cos(5 * x[:, 0])
+    expected = float(np.mean((np.c_[bumps, np.ones(len(x))] @ weights - truth) ** 2))
+    if np.isclose(error, expected, rtol=1e-3, atol=1e-7):
+        return correct(
+            f"That is your {n} units' error against f; the noise variance is 0.0225."
+        )
+    if np.isclose(error, np.sqrt(expected), rtol=1e-3):
+        return not_yet(
+            "that is the root of the mean squared error.", "do not take the root."
+        )
+    return not_yet(
+        "that is not the mean squared error of your model against f on x_grid.",
+        "compare the prediction on x_grid with f_grid, not with noisy samples.",
     )

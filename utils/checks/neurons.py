@@ -22,6 +22,7 @@ from utils.data import load_logic_gate
 __all__ = [
     "check_and_weights",
     "check_parameter_count",
+    "check_refractory_experiment",
     "check_sigmoid",
     "check_xor_network",
 ]
@@ -169,4 +170,73 @@ def check_xor_network(W1, b1, w2, b2) -> Feedback:
         f"the network is wrong for the input(s) {wrong}.",
         "work out each hidden unit's output for all four inputs first, then the "
         "output unit's.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise "A longer refractory period" (an experiment)
+# --------------------------------------------------------------------------
+
+#: The chapter's leaky integrate-and-fire neuron (SI units) and the experiment's
+#: input: 200 nA for 1 s.
+LIF_NEURON = {
+    "resting": -0.070,
+    "threshold": -0.054,
+    "reset": -0.080,
+    "time_constant": 0.010,
+    "resistance": 1e7,
+    "dt": 2e-5,
+}
+LIF_EXPERIMENT = {"current": 200e-9, "duration": 1.0}
+
+
+def _lif_rate(refractory: float) -> float:
+    """Spikes per second of the chapter's neuron at the experiment's current,
+    simulated here step by step exactly as the chapter's ``simulate_lif`` does."""
+    n = LIF_NEURON
+    pulled_to = n["resting"] + n["resistance"] * LIF_EXPERIMENT["current"]
+    v, silent_until, spikes = n["resting"], 0, 0
+    steps = round(LIF_EXPERIMENT["duration"] / n["dt"])
+    for i in range(steps):
+        v += n["dt"] / n["time_constant"] * (pulled_to - v)
+        if i < silent_until:
+            v = n["reset"]
+        if v >= n["threshold"]:
+            spikes += 1
+            v = n["reset"]
+            silent_until = i + round(refractory / n["dt"])
+    return spikes / LIF_EXPERIMENT["duration"]
+
+
+@exercise_check
+def check_refractory_experiment(refractory, top_rate) -> Feedback:
+    """Exercise "A longer refractory period": the rate the learner measured with
+    ``simulate_lif`` must be the rate of the chapter's neuron with that period."""
+    period, rate = as_number(refractory), as_number(top_rate)
+    if period is None or rate is None:
+        return not_yet("refractory and top_rate should each be one number.")
+    if not 1e-4 <= period <= 0.05:
+        return not_yet(
+            f"a refractory period of {period:g} s is outside 0.1 ms to 50 ms.",
+            "the period is in seconds: 5 ms is 0.005.",
+        )
+    if np.isclose(period, 0.002):
+        return not_yet("0.002 s is the chapter's period: try a different one.")
+    expected = _lif_rate(period)
+    if np.isclose(rate, expected, rtol=1e-6):
+        return correct(
+            f"With {period * 1000:g} ms of silence after each spike the neuron fires "
+            f"{expected:.0f} times a second at 200 nA, against a ceiling of "
+            f"1 / refractory = {1 / period:.0f}: the period sets the top of the curve."
+        )
+    if np.isclose(rate, expected / 1000, rtol=1e-6):
+        return not_yet(
+            "top_rate is in spikes per millisecond.",
+            "give it in spikes per second: the spike count divided by the duration in s.",
+        )
+    return not_yet(
+        f"the neuron with a {period * 1000:g} ms refractory period fires at a "
+        f"different rate from your top_rate ({rate:g}) at 200 nA over 1 s.",
+        "set refractory first, then call simulate_lif(200e-9, duration=1.0) and "
+        "divide its spike count by the duration.",
     )

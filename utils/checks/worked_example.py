@@ -15,6 +15,7 @@ import numpy as np
 from utils.checks import (
     Feedback,
     as_array,
+    as_number,
     correct,
     exercise_check,
     not_yet,
@@ -26,6 +27,7 @@ __all__ = [
     "SHAPE_EXERCISE",
     "check_dark_side",
     "check_horizontal_edge_kernel",
+    "check_pool_experiment",
     "check_relu_max_pool",
     "check_shape_after_conv_and_pool",
 ]
@@ -374,4 +376,65 @@ def check_dark_side(dark_side) -> Feedback:
     return not_yet(
         "your map is not ReLU of the negated convolution output.",
         "start from feature_maps (before ReLU): negate it, then apply ReLU.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise "A bigger pooling window" (an experiment)
+# --------------------------------------------------------------------------
+
+
+def _max_pool_same(activated: np.ndarray, size: int) -> np.ndarray:
+    """``tf.nn.max_pool2d(ksize=size, strides=size, padding="SAME")`` of a map of
+    values >= 0: TensorFlow pads the end with the larger half of the padding."""
+    rows = -(-activated.shape[0] // size)
+    total = rows * size - activated.shape[0]
+    padded = np.pad(activated, (total // 2, total - total // 2))
+    return padded.reshape(rows, size, rows, size).max(axis=(1, 3))
+
+
+@exercise_check
+def check_pool_experiment(pool_size, pooled_map, zero_share) -> Feedback:
+    """Exercise "A bigger pooling window": ``pooled_map`` must be the chapter's
+    ReLU map (computed here) max-pooled with windows and strides of
+    ``pool_size``, and ``zero_share`` the share of zeros in the learner's map."""
+    size = whole_number(pool_size)
+    if size is None or not 3 <= size <= 30:
+        return not_yet(
+            "pool_size should be a whole number from 3 to 30.",
+            "2 is the chapter's window; try 3, 4 or 5.",
+        )
+    pooled = _numbers(pooled_map, "pooled_map", "tf.nn.max_pool2d(...)")
+    if isinstance(pooled, Feedback):
+        return pooled
+    pooled = np.squeeze(pooled)
+    activated = np.maximum(_edge_response(), 0.0)
+    expected = _max_pool_same(activated, size)
+    if pooled.shape != expected.shape:
+        return not_yet(
+            f"a {size} x {size} pool with stride {size} turns the 300 x 300 map "
+            f"into {expected.shape[0]} x {expected.shape[1]}, but yours is "
+            f"{' x '.join(map(str, pooled.shape))}.",
+            f"pass ksize={size} and strides={size}, with padding='SAME'.",
+        )
+    if not np.allclose(pooled, expected, atol=1e-5):
+        return not_yet(
+            "your map has the right shape but not the values of max pooling "
+            "the ReLU map with that window.",
+            "pool `activated` (after ReLU), not feature_maps.",
+        )
+    share, measured = as_number(zero_share), float(np.mean(pooled == 0))
+    if share is None:
+        return not_yet("zero_share should be one number.")
+    if not np.isclose(share, measured, atol=1e-9):
+        if np.isclose(share, 100 * measured):
+            return not_yet("that is a percentage.", "give the share from 0 to 1.")
+        return not_yet(
+            f"{share:.3f} is not the share of zeros in your pooled map.",
+            "compute np.mean(pooled_map == 0) on the map itself.",
+        )
+    return correct(
+        f"{size} x {size} windows give a {expected.shape[0]} x {expected.shape[1]} map "
+        f"with {measured:.1%} zeros: a window is 0 only if all {size * size} of its "
+        "pixels are, so bigger windows leave fewer zeros."
     )

@@ -1,12 +1,8 @@
 """Checks for the exercises of chapter 5, "The mathematics of convolution".
 
-Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
-(see :mod:`utils.checks`). The learner's functions are called on many cases
-and compared with :mod:`utils.conv`; when an answer is wrong, the check tries
-the usual mistakes (a flipped kernel, a forgotten floor, a forgotten bias) and
-names one only when the answer matches it. Answers are read with the shared
-readers of :mod:`utils.checks` (``as_number``, ``as_array``, ``whole_number``),
-so 38, 38.0 and ``np.int64(38)`` are the same answer.
+The learner's functions are called on many cases and compared with
+:mod:`utils.conv`; a wrong answer is tested against the usual mistakes (a
+flipped kernel, a forgotten floor or bias), named only when it matches one.
 """
 
 from __future__ import annotations

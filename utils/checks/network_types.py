@@ -1,8 +1,6 @@
 """Self-checking exercises of chapter 4, "Types of neural networks".
 
-Each check prints "✅ Correct", "❌ Not yet" (with a hint) or "✏️ Not attempted
-yet", and never shows a traceback for a wrong answer. Only
-:func:`check_rbf_layer` needs Keras (it imports it when called).
+Only :func:`check_rbf_layer` needs Keras (it imports it when called).
 """
 
 from __future__ import annotations

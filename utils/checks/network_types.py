@@ -54,8 +54,7 @@ def fits(task: str, type_name: str | None) -> bool:
     return digest in NETWORK_TYPE_TASKS.get(task, ())
 
 
-#: Accepted spellings of each type, as read by utils.checks.as_words, after a
-#: trailing "network", "neural network" or "net" is dropped.
+#: Accepted spellings of each type (as_words, a trailing "network" dropped).
 _TYPE_NAMES = {
     "feedforward": {
         "feedforward",

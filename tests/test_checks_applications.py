@@ -288,7 +288,7 @@ def trained(keras, model):
         optimizer=keras.optimizers.Adam(learning_rate=0.01),
         loss="sparse_categorical_crossentropy",
     )
-    model.fit(X_train, y_train, batch_size=32, epochs=8, verbose=0)
+    model.fit(X_train, y_train, batch_size=64, epochs=10, verbose=0)
     return model
 
 

@@ -469,7 +469,7 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
             f"on 400 fresh clips with the keyword in the middle, your model gets "
             f"{measured['fixed_accuracy']:.2f} right: it has not learned the keywords.",
             "adapt the normalisation layer to X_train, compile the model and fit it "
-            "on X_train, y_train for 8 epochs, as the section does.",
+            "on X_train, y_train for 10 epochs, as the section does.",
         )
     agree = {
         name: abs(given[name] - measured[name]) <= ACCURACY_TOLERANCE for name in given

@@ -9,6 +9,7 @@ from utils.checks.applications import (
     check_diagnostic_rates,
     check_karate_jaccard,
     check_new_intent,
+    check_pooling_experiment,
     check_recall_at_k,
 )
 
@@ -247,3 +248,122 @@ def test_new_intent_rejects_typical_mistakes(requests, clue):
 def test_new_intent_placeholder():
     assert check_new_intent([...]).passed is None
     assert check_new_intent(...).passed is None
+
+
+# --- is it the pooling? (the keyword ConvNet without global pooling) ----------------
+
+
+@pytest.fixture(scope="module")
+def keras_module():
+    import os
+
+    from utils.environment import TENSORFLOW_ENVIRONMENT
+
+    os.environ.update(TENSORFLOW_ENVIRONMENT)
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return keras
+
+
+def keyword_network(keras, pooling, conv=True):
+    """The chapter's keyword ConvNet, with `pooling` after its convolutions."""
+    layers = [keras.Input(shape=(30, 33)), keras.layers.Normalization(axis=-1)]
+    if conv:
+        layers += [
+            keras.layers.Conv1D(16, 5, activation="relu", padding="same"),
+            keras.layers.MaxPooling1D(2),
+            keras.layers.Conv1D(16, 3, activation="relu", padding="same"),
+        ]
+    layers += [pooling, keras.layers.Dense(4, activation="softmax")]
+    return keras.Sequential(layers)
+
+
+def trained(keras, model):
+    from utils.checks.applications import _keyword_features
+
+    X_train, y_train = _keyword_features(0.0, (7, 0))
+    model.layers[0].adapt(X_train)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="sparse_categorical_crossentropy",
+    )
+    model.fit(X_train, y_train, batch_size=64, epochs=10, verbose=0)
+    return model
+
+
+def measured(model):
+    """The learner's measurements: accuracy on their own fixed and shifted clips."""
+    from utils.checks.applications import _keyword_features
+
+    accuracies = []
+    for max_shift, seed in ((0.0, (7, 1)), (0.3, (7, 2))):
+        X, y = _keyword_features(max_shift, seed)
+        accuracies.append(float(np.mean(model.predict(X, verbose=0).argmax(1) == y)))
+    return accuracies
+
+
+@pytest.fixture(scope="module")
+def flat_model(keras_module):
+    return trained(
+        keras_module, keyword_network(keras_module, keras_module.layers.Flatten())
+    )
+
+
+def test_pooling_accepts_the_solution(flat_model):
+    fixed, shifted = measured(flat_model)
+    assert shifted < fixed - 0.2  # the experiment's outcome, on the learner's clips
+    for answer in ((fixed, shifted), (np.float64(fixed), np.array([shifted]))):
+        feedback = check_pooling_experiment(flat_model, *answer)
+        assert feedback.passed, feedback.message
+        assert "much worse when they move" in feedback.message
+
+
+def test_pooling_rejects_a_model_that_kept_global_pooling(keras_module):
+    model = keyword_network(keras_module, keras_module.layers.GlobalMaxPooling1D())
+    feedback = check_pooling_experiment(model, 0.9, 0.9)
+    assert feedback.passed is False
+    assert "GlobalMaxPooling1D" in feedback.message
+
+
+def test_pooling_rejects_a_model_without_convolutions(keras_module):
+    model = keyword_network(keras_module, keras_module.layers.Flatten(), conv=False)
+    feedback = check_pooling_experiment(model, 0.9, 0.4)
+    assert feedback.passed is False
+    assert "no Conv1D" in feedback.message
+
+
+def test_pooling_rejects_an_untrained_model(keras_module):
+    model = keyword_network(keras_module, keras_module.layers.Flatten())
+    feedback = check_pooling_experiment(model, 0.9, 0.4)
+    assert feedback.passed is False
+    assert "has not learned" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("change", "clue"),
+    [
+        (lambda fixed, shifted: (shifted, fixed), "swapped"),
+        (lambda fixed, shifted: (fixed, 1.0), "fresh clips of the same kind"),
+        (lambda fixed, shifted: (fixed - 0.3, shifted), "fresh clips of the same kind"),
+        (lambda fixed, shifted: (100 * fixed, 100 * shifted), "fractions"),
+        (lambda fixed, shifted: (fixed, -0.2), "between 0 and 1"),
+        (lambda fixed, shifted: (f"{fixed}", shifted), "one number"),
+        (lambda fixed, shifted: ([fixed, shifted], shifted), "one number"),
+    ],
+)
+def test_pooling_rejects_measurements_the_model_does_not_give(flat_model, change, clue):
+    feedback = check_pooling_experiment(flat_model, *change(*measured(flat_model)))
+    assert feedback.passed is False
+    assert clue in feedback.message
+
+
+def test_pooling_rejects_something_that_is_not_a_model():
+    feedback = check_pooling_experiment([0.9, 0.4], 0.9, 0.4)
+    assert feedback.passed is False
+    assert "pass the Keras model" in feedback.message
+
+
+def test_pooling_placeholder(flat_model):
+    assert check_pooling_experiment(..., ..., ...).passed is None
+    assert check_pooling_experiment(flat_model, 0.9, ...).passed is None

@@ -26,6 +26,7 @@ __all__ = [
     "check_diagnostic_rates",
     "check_karate_jaccard",
     "check_new_intent",
+    "check_pooling_experiment",
     "check_recall_at_k",
 ]
 
@@ -373,4 +374,153 @@ def check_new_intent(requests) -> Feedback:
     return correct(
         f"{len(words)} different requests using {len(vocabulary)} different words; "
         f"the keyword vote recognises {routed.sum()} of them as the new intent."
+    )
+
+
+# --- The keyword spotter's pooling experiment ----------------------------------------
+
+#: How far a learner's measured accuracy may be from the check's, measured with
+#: the same model on 400 fresh clips: the accuracies of one model on 300 and on
+#: 400 random clips differ by at most about 0.04 for one standard deviation,
+#: so 0.12 wrongly refuses a right measurement about once in a thousand.
+ACCURACY_TOLERANCE = 0.12
+#: Fewer correct than this on fresh fixed clips: the model has not learned yet.
+MIN_FIXED_ACCURACY = 0.7
+
+
+def _keyword_clips(count: int, max_shift: float, seed) -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 11's keyword clips: the same recipe as ``keyword_clips`` there."""
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(count) % 4)
+    kind = labels[:, None]
+    sample_rate = 1000
+    time = np.arange(sample_rate) / sample_rate
+    duration = rng.uniform(0.24, 0.375, (count, 1))
+    pitch = rng.uniform(0.85, 1.2, (count, 1))
+    middle = 0.5 + rng.uniform(-max_shift, max_shift, (count, 1))
+    progress = (time - middle) / duration + 0.5
+    during = (progress >= 0) & (progress <= 1)
+    progress = np.clip(progress, 0, 1)
+    frequency = pitch * np.select(
+        [kind == 0, kind == 1, kind == 2],
+        [150 + 150 * progress, 300 - 150 * progress, 300 - 300 * abs(progress - 0.5)],
+        260.0,
+    )
+    smooth = np.sqrt(np.sin(np.pi * progress))
+    first_or_second = np.where(progress < 0.5, progress, progress - 0.6) / 0.4
+    beeps = np.sin(np.pi * np.clip(first_or_second, 0, 1))
+    envelope = np.where(kind == 3, beeps, smooth) * during
+    phase = 2 * np.pi * np.cumsum(frequency, axis=1) / sample_rate
+    phase += rng.uniform(0, 2 * np.pi, (count, 1))
+    loudness = rng.uniform(0.5, 1.0, (count, 1))
+    noise = rng.uniform(0.2, 0.6, (count, 1)) * rng.standard_normal(
+        (count, sample_rate)
+    )
+    return loudness * envelope * np.sin(phase) + noise, labels
+
+
+def _keyword_features(max_shift: float, seed) -> tuple[np.ndarray, np.ndarray]:
+    """400 fresh clips' log spectrograms (clips, 30 moments, 33 bands), labels."""
+    from scipy.signal import spectrogram
+
+    clips, labels = _keyword_clips(400, max_shift, seed)
+    _, _, power = spectrogram(clips, fs=1000, window="hann", nperseg=64, noverlap=32)
+    return np.log(power + 1e-4).transpose(0, 2, 1).astype("float32"), labels
+
+
+def _accuracy(model, features: np.ndarray, labels: np.ndarray) -> float:
+    probabilities = np.asarray(model(features, training=False))
+    return float(np.mean(probabilities.argmax(axis=-1) == labels))
+
+
+@exercise_check
+def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedback:
+    """The keyword ConvNet without global pooling, and the two accuracies the
+    learner measured with it; the check measures the model on fresh clips."""
+    layers = getattr(model, "layers", None)
+    if not callable(model) or not isinstance(layers, list):
+        return not_yet(
+            f"pass the Keras model you trained, not {type(model).__name__}.",
+            "check_pooling_experiment(flat_convnet, fixed_accuracy, shifted_accuracy)",
+        )
+    kinds = [type(layer).__name__ for layer in layers]
+    pooling = [kind for kind in kinds if kind.startswith("Global")]
+    if pooling:
+        return not_yet(
+            f"your model still has a {pooling[0]} layer.",
+            "replace it with keras.layers.Flatten() and train the model again.",
+        )
+    if "Conv1D" not in kinds:
+        return not_yet(
+            "your model has no Conv1D layer; the experiment changes only the pooling.",
+            "start from the section's ConvNet and swap GlobalMaxPooling1D for Flatten.",
+        )
+    given = {}
+    for name, value in (
+        ("fixed_accuracy", fixed_accuracy),
+        ("shifted_accuracy", shifted_accuracy),
+    ):
+        number = _number(value, name)
+        if isinstance(number, Feedback):
+            return number
+        if 1 < number <= 100:
+            return not_yet(
+                f"{name} is {number:g}: give accuracies as fractions between 0 and 1."
+            )
+        if not 0 <= number <= 1:
+            return not_yet(
+                f"{name} is {number:g}, but an accuracy lies between 0 and 1."
+            )
+        given[name] = number
+    measured = {
+        "fixed_accuracy": _accuracy(model, *_keyword_features(0.0, (2026, 0))),
+        "shifted_accuracy": _accuracy(model, *_keyword_features(0.3, (2026, 1))),
+    }
+    if measured["fixed_accuracy"] < MIN_FIXED_ACCURACY:
+        return not_yet(
+            f"on 400 fresh clips with the keyword in the middle, your model gets "
+            f"{measured['fixed_accuracy']:.2f} right: it has not learned the keywords.",
+            "adapt the normalisation layer to X_train, compile the model and fit it "
+            "on X_train, y_train for 10 epochs, as the section does.",
+        )
+    agree = {
+        name: abs(given[name] - measured[name]) <= ACCURACY_TOLERANCE for name in given
+    }
+    swapped = all(
+        abs(given[a] - measured[b]) <= ACCURACY_TOLERANCE
+        for a, b in (
+            ("fixed_accuracy", "shifted_accuracy"),
+            ("shifted_accuracy", "fixed_accuracy"),
+        )
+    )
+    if not all(agree.values()) and swapped:
+        return not_yet(
+            "your two accuracies look swapped: fixed_accuracy is measured on the "
+            "clips with the keyword in the middle (X_fixed), shifted_accuracy on "
+            "X_shifted."
+        )
+    for name, ok in agree.items():
+        if not ok:
+            clips = (
+                "X_fixed, y_fixed"
+                if name == "fixed_accuracy"
+                else "X_shifted, y_shifted"
+            )
+            return not_yet(
+                f"your {name} is {given[name]:.2f}, but the same model gets "
+                f"{measured[name]:.2f} on 400 fresh clips of the same kind.",
+                f"measure it as the fraction of {clips} whose most probable "
+                "keyword is the true one, with the model you pass here.",
+            )
+    if measured["shifted_accuracy"] < measured["fixed_accuracy"] - 0.2:
+        return correct(
+            "Your measurements agree with the check's on fresh clips. Without global "
+            "pooling the network does well where the keywords sat in training and "
+            "much worse when they move: the dense layer has its own weight for every "
+            "moment, so the pooling was what made the ConvNet tolerate the shift."
+        )
+    return correct(
+        "Your measurements agree with the check's on fresh clips. This model kept "
+        "most of its accuracy when the keywords moved; compare with the section's "
+        "ConvNet and the linear model, and look at what it was trained on."
     )

@@ -77,6 +77,16 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "keras.activations.softmax",
         "keras.ops.softmax",
     ),
+    # Chapter 10, "The input gradient of a strided convolution": by zero
+    # insertion and a correlation (utils.conv.conv2d is allowed), not by a
+    # library's transposed convolution or automatic differentiation.
+    "ex-modern-convnets-input-gradient": (
+        "tensorflow.GradientTape",
+        "tensorflow.nn.conv2d_transpose",
+        "tensorflow.nn.conv_transpose",
+        "tensorflow.compat.v1.nn.conv2d_backprop_input",
+        "keras.ops.conv_transpose",
+    ),
 }
 
 

@@ -31,7 +31,7 @@ import coursework  # noqa: E402
 import grader  # noqa: E402
 
 CHAPTER = ROOT / "chapters" / "01_neurons.ipynb"
-TIMEOUT = 150  # s per notebook: the endless loop costs this much
+TIMEOUT = 90  # s per notebook: the endless loop costs this much (chapter 1: 10-50 s)
 MEMORY = 3072  # MiB per kernel; the memory-hungry exercise asks for 4 GiB
 
 

@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+# The untrained nearest-class-mean network chapter 8's experiment tests use.
+from test_checks_training_cnns import centroid_network
+
 from utils.checks.cnn_limits import (
     check_conv_layer_cost,
     check_invariance_statements,
@@ -121,32 +124,6 @@ def test_invariance_placeholder_is_not_attempted():
 
 
 # ---------------------------------------------------------------- experiment
-
-
-def centroid_network(dropout=0.6, input_shape=(20, 20, 1)):
-    """A network that reads digits without training: nearest class mean.
-
-    Its logits are x . m_c - |m_c|^2 / 2 for the mean image m_c of each class
-    of the chapter's training digits, which ranks classes by distance to their
-    mean. Quick to build, and accurate enough (about 0.9) to count as trained.
-    """
-    import keras
-
-    X_train, y_train = chapter_digits()["train"]
-    means = np.stack(
-        [X_train[y_train == c].reshape(-1, 400).mean(0) for c in range(10)]
-    )
-    network = keras.Sequential(
-        [
-            keras.Input(shape=input_shape),
-            keras.layers.Flatten(),
-            keras.layers.Dropout(dropout),
-            keras.layers.Dense(10),
-        ]
-    )
-    if input_shape == (20, 20, 1):
-        network.layers[-1].set_weights([means.T, -0.5 * (means**2).sum(axis=1)])
-    return network
 
 
 def accuracy(network, rows=0, columns=0):

@@ -33,3 +33,74 @@ if "sitecustomize" in sys.modules and not hasattr(
 elif "sitecustomize" not in sys.modules:
     sys.path.insert(0, str(GUARD_DIR))
     import sitecustomize  # noqa: F401 - importing it installs the guard
+
+
+# --- The site is built from the run that tested it ---------------------------
+#
+# ``make test`` executes each chapter once under nbval and stores the executed
+# notebook in the site build's jupyter cache (``--store-executed``), so the
+# build that follows shows exactly the outputs that were tested instead of
+# running every chapter again. A notebook is stored only when all its cells
+# passed; otherwise the build executes it itself and reports the error.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store-executed",
+        metavar="CACHE",
+        default=None,
+        help="store notebooks whose cells all passed nbval in this jupyter cache",
+    )
+
+
+def _is_notebook_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
+
+
+def pytest_runtest_makereport(item, call):
+    if not _is_notebook_cell(item) or not item.config.getoption("store_executed"):
+        return
+    notebook = item.parent
+    seconds = getattr(notebook, "_nn_book_seconds", 0.0)
+    notebook._nn_book_seconds = seconds + call.duration
+    if call.excinfo is not None:
+        notebook._nn_book_failed = True
+    elif call.when == "call":
+        item.cell.outputs = item.test_outputs or []
+        item.cell.execution_count = item.cell_num + 1
+
+
+def pytest_runtest_teardown(item, nextitem):
+    cache_path = item.config.getoption("store_executed", default=None)
+    if not cache_path or not _is_notebook_cell(item):
+        return
+    notebook = item.parent
+    if nextitem is not None and nextitem.parent is notebook:
+        return  # not the notebook's last cell yet
+    cells = [cell for cell in notebook.nb.cells if cell.cell_type == "code"]
+    if getattr(notebook, "_nn_book_failed", False) or any(
+        cell.get("execution_count") is None for cell in cells
+    ):
+        return  # a cell failed or did not run: leave it to the build
+    _store_executed(Path(cache_path), notebook, notebook._nn_book_seconds)
+
+
+def _store_executed(cache_path: Path, notebook, seconds: float) -> None:
+    import fcntl
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache_path.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist workers share the cache's SQLite database: one at a time.
+    with open(cache_path / ".nn-book-store.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        get_cache(str(cache_path)).cache_notebook_bundle(
+            CacheBundleIn(
+                notebook.nb,
+                str(Path(str(notebook.fspath)).resolve()),
+                data={"execution_seconds": seconds},
+            ),
+            check_validity=False,
+            overwrite=True,
+        )

@@ -160,3 +160,53 @@ def test_nbval_rejects_a_changed_output(tmp_path):
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "a different output" in result.stdout
+
+
+def test_nbval_stores_in_the_build_cache_only_notebooks_that_passed(tmp_path):
+    """``make test`` builds the site from nbval's runs (conftest.py, --store-executed)."""
+    from jupyter_cache import get_cache
+
+    folder = ROOT / "_build" / f"store-test-{tmp_path.name}"
+    folder.mkdir(parents=True)
+    cell = nbformat.v4.new_code_cell
+    passing = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A notebook that runs"),
+            cell("print('first line')\nx = 6 * 7\nprint('second line')"),
+            cell("x"),
+        ],
+        metadata={"kernelspec": notebook_tool.KERNELSPEC},
+    )
+    failing = nbformat.v4.new_notebook(
+        cells=[cell("y = 1"), cell("1 / 0"), cell("print('never')")],
+        metadata={"kernelspec": notebook_tool.KERNELSPEC},
+    )
+    try:
+        nbformat.write(passing, folder / "passing.ipynb")
+        nbformat.write(failing, folder / "failing.ipynb")
+        cache = tmp_path / "cache"
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider"]
+            + ["-q", f"--store-executed={cache}", str(folder)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert result.returncode == 1, result.stdout[-2000:]
+        assert "ZeroDivisionError" in result.stdout
+        store = get_cache(str(cache))
+        _, executed = store.merge_match_into_notebook(passing)
+        first, second = (c for c in executed.cells if c.cell_type == "code")
+        assert first.outputs[0]["text"] == "first line\nsecond line\n"
+        assert second.outputs[0]["data"]["text/plain"] == "42"
+        assert [c.execution_count for c in (first, second)] == [1, 2]
+        record = store.match_cache_notebook(passing)
+        assert record.uri == str(folder / "passing.ipynb")
+        assert record.data["execution_seconds"] > 0
+        with pytest.raises(KeyError):
+            store.match_cache_notebook(failing)
+    finally:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()

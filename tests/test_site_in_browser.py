@@ -87,44 +87,61 @@ def _open(browser, url, width=1280):
     return page, errors
 
 
-@pytest.mark.parametrize("page_name", PAGES)
-def test_page_loads_cleanly_with_typeset_maths_and_alt_text(server, browser, page_name):
-    url = urljoin(server, f"{page_name}.html")
-    page, errors = _open(browser, url)
-    try:
-        assert page.title(), "the page has no title"
-        math_count = page.locator(".math").count()
-        if math_count:
-            page.wait_for_function(
-                "() => document.querySelectorAll('mjx-container').length > 0",
-                timeout=20000,
-            )
-            unrendered = page.evaluate(
-                "() => [...document.querySelectorAll('.math')]"
-                ".filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))"
-                ".map(e => e.textContent.slice(0, 60))"
-            )
-            assert not unrendered, f"maths left untypeset: {unrendered[:5]}"
-        images = page.evaluate(
-            "() => [...document.querySelectorAll('article img, main img')].map(i => "
-            "({src: i.getAttribute('src'), alt: (i.getAttribute('alt') || '').trim(), "
-            "ok: i.complete && i.naturalWidth > 0}))"
+# Each page is opened once per width and every per-page test of that width
+# reads the same loaded page: pytest groups the tests by page because these
+# fixtures are module-scoped and parametrized. Opening a long chapter (MathJax,
+# dozens of figures) is most of the cost of these tests.
+
+
+def _loaded(request, server, browser, width):
+    page_name = request.param
+    page, errors = _open(browser, urljoin(server, f"{page_name}.html"), width)
+    page.wait_for_timeout(300)
+    yield page_name, page, errors
+    page.close()
+
+
+@pytest.fixture(scope="module", params=PAGES)
+def desktop(request, server, browser):
+    yield from _loaded(request, server, browser, 1280)
+
+
+@pytest.fixture(scope="module", params=PAGES)
+def phone(request, server, browser):
+    yield from _loaded(request, server, browser, 390)
+
+
+def test_page_loads_cleanly_with_typeset_maths_and_alt_text(desktop):
+    page_name, page, errors = desktop
+    assert page.title(), "the page has no title"
+    math_count = page.locator(".math").count()
+    if math_count:
+        page.wait_for_function(
+            "() => document.querySelectorAll('mjx-container').length > 0",
+            timeout=20000,
         )
-        for image in images:
-            name = Path(urlparse(image["src"]).path).name
-            assert (
-                image["alt"]
-                and image["alt"] != name
-                and not image["alt"].endswith(".png")
-            ), f"image {image['src']} has no real alt text"
-            assert image["ok"], f"image {image['src']} did not load"
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True
+        unrendered = page.evaluate(
+            "() => [...document.querySelectorAll('.math')]"
+            ".filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))"
+            ".map(e => e.textContent.slice(0, 60))"
         )
-        assert not errors, f"console errors on {page_name}: {errors}"
-    finally:
-        page.close()
+        assert not unrendered, f"maths left untypeset: {unrendered[:5]}"
+    images = page.evaluate(
+        "() => [...document.querySelectorAll('article img, main img')].map(i => "
+        "({src: i.getAttribute('src'), alt: (i.getAttribute('alt') || '').trim(), "
+        "ok: i.complete && i.naturalWidth > 0}))"
+    )
+    for image in images:
+        name = Path(urlparse(image["src"]).path).name
+        assert (
+            image["alt"] and image["alt"] != name and not image["alt"].endswith(".png")
+        ), f"image {image['src']} has no real alt text"
+        assert image["ok"], f"image {image['src']} did not load"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True
+    )
+    assert not errors, f"console errors on {page_name}: {errors}"
 
 
 def test_navigation_links_resolve(server, browser):
@@ -261,64 +278,59 @@ def test_printed_feedback_wraps_on_a_phone(server, browser):
         page.close()
 
 
-@pytest.mark.parametrize("page_name", PAGES)
-def test_figures_fit_a_phone_unstretched_and_no_page_scrolls_sideways(
-    server, browser, page_name
-):
-    page, _ = _open(browser, urljoin(server, f"{page_name}.html"), 390)
-    try:
-        page.wait_for_timeout(300)
-        wide = page.evaluate(
-            "() => [...document.querySelectorAll('main img, main .animation')]"
-            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-            ".map(e => e.getAttribute('alt') || e.className)"
-        )
-        assert not wide, f"{page_name}: wider than a 390 px phone: {wide[:3]}"
-        # A figure narrowed to the column keeps its shape (myst-nb writes its
-        # natural height on the <img>, which once stretched every figure).
-        stretched = page.evaluate(
-            "() => [...document.querySelectorAll('main img')]"
-            ".filter(e => e.complete && e.naturalWidth > 0 && e.clientHeight > 0)"
-            ".filter(e => Math.abs((e.clientWidth / e.clientHeight)"
-            " / (e.naturalWidth / e.naturalHeight) - 1) > 0.03)"
-            ".map(e => (e.getAttribute('alt') || e.src).slice(0, 60))"
-        )
-        assert not stretched, (
-            f"{page_name}: figures stretched at 390 px: {stretched[:3]}"
-        )
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - window.innerWidth"
-        )
-        assert overflow <= 1, f"{page_name} scrolls {overflow} px sideways at 390 px"
-    finally:
-        page.close()
+def test_figures_fit_a_phone_unstretched_and_no_page_scrolls_sideways(phone):
+    page_name, page, _ = phone
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('main img, main .animation')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => e.getAttribute('alt') || e.className)"
+    )
+    assert not wide, f"{page_name}: wider than a 390 px phone: {wide[:3]}"
+    # A figure narrowed to the column keeps its shape (myst-nb writes its
+    # natural height on the <img>, which once stretched every figure).
+    stretched = page.evaluate(
+        "() => [...document.querySelectorAll('main img')]"
+        ".filter(e => e.complete && e.naturalWidth > 0 && e.clientHeight > 0)"
+        ".filter(e => Math.abs((e.clientWidth / e.clientHeight)"
+        " / (e.naturalWidth / e.naturalHeight) - 1) > 0.03)"
+        ".map(e => (e.getAttribute('alt') || e.src).slice(0, 60))"
+    )
+    assert not stretched, f"{page_name}: figures stretched at 390 px: {stretched[:3]}"
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 1, f"{page_name} scrolls {overflow} px sideways at 390 px"
 
 
 AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_name", PAGES)
-def test_no_serious_accessibility_violations(server, browser, page_name, width):
+def _serious_violations(page) -> list[str]:
     if not AXE.exists():
         _unavailable(
             "axe-core is not installed: `cd .ci && npm ci` (make lint does it)"
         )
-    page, _ = _open(browser, urljoin(server, f"{page_name}.html"), width)
-    try:
-        page.wait_for_timeout(300)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_TAGS,
-        )
-        serious = [
-            f"{violation['id']} ({violation['impact']}): "
-            f"{[node['target'][0] for node in violation['nodes']][:3]}"
-            for violation in result["violations"]
-            if violation["impact"] in ("serious", "critical")
-        ]
-        assert not serious, f"{page_name} at {width} px: {serious}"
-    finally:
-        page.close()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        f"{[node['target'][0] for node in violation['nodes']][:3]}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_no_serious_accessibility_violations_on_a_desktop(desktop):
+    page_name, page, _ = desktop
+    serious = _serious_violations(page)
+    assert not serious, f"{page_name} at 1280 px: {serious}"
+
+
+def test_no_serious_accessibility_violations_on_a_phone(phone):
+    page_name, page, _ = phone
+    serious = _serious_violations(page)
+    assert not serious, f"{page_name} at 390 px: {serious}"

@@ -98,7 +98,7 @@ def test_recall_accepts_the_solution(function):
         (lambda ranked, relevant, k: "half", "one number"),
         (lambda ranked, relevant, k: [0.5, 0.5], "one number"),
         (lambda ranked, relevant, k: 1 / 0, "ZeroDivisionError"),
-        (solution(["a"], ["a"], 1), "pass the function itself"),
+        (solution(["a"], ["a"], 1), "pass your function itself"),
     ],
 )
 def test_recall_rejects_typical_mistakes(function, clue):

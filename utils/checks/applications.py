@@ -15,6 +15,7 @@ from utils.checks import (
     correct,
     exercise_check,
     hidden_inputs,
+    not_a_function,
     not_attempted,
     not_yet,
 )
@@ -141,11 +142,8 @@ _RECALL_CASES = (
 @exercise_check
 def check_recall_at_k(function: Callable) -> Feedback:
     """A learner's recall at k, tried on several rankings."""
-    if not callable(function):
-        return not_yet(
-            f"pass the function itself, not {type(function).__name__}.",
-            "check_recall_at_k(my_recall_at_k), without brackets after the name.",
-        )
+    if (problem := not_a_function(function, "my_recall_at_k")) is not None:
+        return problem
     cases = list(_RECALL_CASES)
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         for _ in range(6):
@@ -486,12 +484,10 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
     agree = {
         name: abs(given[name] - measured[name]) <= ACCURACY_TOLERANCE for name in given
     }
+    names = list(given)
     swapped = all(
         abs(given[a] - measured[b]) <= ACCURACY_TOLERANCE
-        for a, b in (
-            ("fixed_accuracy", "shifted_accuracy"),
-            ("shifted_accuracy", "fixed_accuracy"),
-        )
+        for a, b in zip(names, names[::-1], strict=True)
     )
     if not all(agree.values()) and swapped:
         return not_yet(
@@ -501,15 +497,11 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
         )
     for name, ok in agree.items():
         if not ok:
-            clips = (
-                "X_fixed, y_fixed"
-                if name == "fixed_accuracy"
-                else "X_shifted, y_shifted"
-            )
+            part = name.removesuffix("_accuracy")
             return not_yet(
                 f"your {name} is {given[name]:.2f}, but the same model gets "
                 f"{measured[name]:.2f} on 400 fresh clips of the same kind.",
-                f"measure it as the fraction of {clips} whose most probable "
+                f"measure it as the fraction of X_{part}, y_{part} whose most probable "
                 "keyword is the true one, with the model you pass here.",
             )
     if measured["shifted_accuracy"] < measured["fixed_accuracy"] - 0.2:

@@ -25,7 +25,7 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
-    whole_number,
+    whole_pair,
 )
 from utils.checks.training_cnns import (
     accuracy_and_loss,
@@ -140,13 +140,14 @@ def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
 @exercise_check
 def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     """Exercise "The cost of the second convolution": 4,640 and 460,800."""
-    count = whole_number(parameters)
-    macs = whole_number(multiply_adds)
-    if count is None or macs is None:
-        return not_yet(
-            "both answers must be whole numbers.",
-            "write them as Python expressions, such as (3 * 3 + 1) * 8.",
-        )
+    answers = whole_pair(
+        (parameters, multiply_adds),
+        ("parameters", "multiply_adds"),
+        "write them as Python expressions, such as (3 * 3 + 1) * 8.",
+    )
+    if isinstance(answers, Feedback):
+        return answers
+    count, macs = answers
     if count != _PARAMETERS:
         problem = _parameter_problem(count)
         if problem:

@@ -18,8 +18,10 @@ from utils.checks import (
     exercise_check,
     hidden_inputs,
     is_placeholder,
+    not_a_function,
     not_attempted,
     not_yet,
+    returned_array,
     whole_number,
 )
 
@@ -131,25 +133,19 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
 @exercise_check
 def check_sigmoid_derivative(function) -> Feedback:
     """Exercise "The derivative of the sigmoid": compare with the closed form."""
-    if not callable(function):
-        return not_yet(f"pass your function itself, not {type(function).__name__}.")
     z = np.array([-6.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 6.0])
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         z = np.concatenate([z, hidden.uniform(-8.0, 8.0, size=9)])
-    with np.errstate(all="ignore"):
-        answer = function(z.copy())
-    if is_placeholder(answer):
-        return not_attempted("the exercise 'sigmoid derivative'")
-    if answer is None:
-        return not_yet("your function returned None.", "end it with `return`.")
-    values = as_array(answer)
-    if values is None or values.shape != z.shape:
-        shape = None if values is None else values.shape
-        return not_yet(
-            f"for {z.size} inputs your function returned {type(answer).__name__} "
-            f"of shape {shape}, not {z.size} numbers.",
-            "use NumPy operations (np.exp), which work element by element.",
-        )
+    values = returned_array(
+        function,
+        z.copy(),
+        name="sigmoid_derivative",
+        shape=z.shape,
+        case=f"{z.size} inputs",
+        hint="use NumPy operations (np.exp), which work element by element.",
+    )
+    if isinstance(values, Feedback):
+        return values
     s = 1.0 / (1.0 + np.exp(-z))
     expected = s * (1.0 - s)
     if close_enough(values, expected, atol=1e-6):
@@ -227,10 +223,8 @@ def _relative_error(a, b) -> float:
 @exercise_check
 def check_backward_mse(function) -> Feedback:
     """Exercise "Backpropagation for the squared error": compare with GradientTape."""
-    if not callable(function):
-        return not_yet(
-            f"pass your function itself (backward_mse), not {type(function).__name__}."
-        )
+    if (problem := not_a_function(function, "backward_mse")) is not None:
+        return problem
     params, X, y = _gradient_problem()
     given = {name: value.copy() for name, value in params.items()}
     with np.errstate(all="ignore"):

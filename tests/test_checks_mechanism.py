@@ -16,6 +16,7 @@ from utils.checks import (
     is_placeholder,
     not_a_function,
     not_yet,
+    one_number,
     returned_array,
     whole_pair,
 )
@@ -300,3 +301,28 @@ def test_whole_pair_names_two_separate_answers():
     feedback = whole_pair((4640, 4.6e5 + 0.5), ("parameters", "multiply_adds"))
     assert "(parameters, multiply_adds) should be two whole numbers" in feedback.message
     assert "but multiply_adds is 460000.5." in feedback.message
+
+
+@pytest.mark.parametrize(
+    "value", [0.25, 1 / 4, np.float32(0.25), np.array(0.25), np.array([0.25])]
+)
+def test_one_number_accepts_one_finite_number_in_any_form(value):
+    assert one_number(value, "rate") == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        ("0.25", "rate is the text '0.25', not one number: write it without quotes."),
+        ([0.25, 0.5], "rate should be one number, but it has 2 values."),
+        (np.zeros(3), "rate should be one number, but it has 3 values."),
+        (None, "rate should be one finite number, not None."),
+        (True, "rate should be one finite number, not True."),
+        (float("nan"), "rate should be one finite number, not nan."),
+        (np.inf, "rate should be one finite number, not inf."),
+    ],
+)
+def test_one_number_says_what_is_wrong(value, phrase):
+    feedback = one_number(value, "rate", "for example 1 / 4.")
+    assert isinstance(feedback, Feedback) and feedback.passed is False
+    assert phrase in feedback.message and "Hint: for example 1 / 4." in feedback.message

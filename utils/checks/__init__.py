@@ -47,6 +47,7 @@ __all__ = [
     "not_a_function",
     "not_attempted",
     "not_yet",
+    "one_number",
     "returned_array",
     "whole_number",
     "whole_pair",
@@ -215,6 +216,26 @@ def close_enough(
         and actual_array.shape == expected_array.shape
         and bool(np.allclose(actual_array, expected_array, atol=atol, rtol=rtol))
     )
+
+
+def one_number(value: Any, name: str, hint: str = "") -> float | Feedback:
+    """``value`` as a finite float (read with :func:`as_number`), or the
+    :class:`Feedback` saying why it is not one number: a text in quotes, several
+    numbers, or anything else (None, a bool, nan, inf). ``name`` names the answer
+    in the feedback; ``hint`` follows the problem."""
+    number = as_number(value)
+    if number is not None and np.isfinite(number):
+        return number
+    if isinstance(value, str):
+        problem = (
+            f"{name} is the text {value!r:.40}, not one number: write it without "
+            "quotes."
+        )
+    elif (array := as_array(value)) is not None and array.size > 1:
+        problem = f"{name} should be one number, but it has {array.size} values."
+    else:
+        problem = f"{name} should be one finite number, not {value!r:.60}."
+    return not_yet(problem, hint)
 
 
 def whole_pair(

@@ -21,6 +21,7 @@ from utils.checks import (
     not_a_function,
     not_attempted,
     not_yet,
+    one_number,
     returned_array,
     whole_number,
 )
@@ -31,22 +32,6 @@ LOSS_EXERCISE = {"y": (1.0, 0.0, 1.0, 0.0), "y_pred": (0.8, 0.3, 0.6, 0.1)}
 
 #: Hand-rounded answers (0.299 for 0.29899) pass; 0.300 is not read as 0.299.
 _LOSS_TOLERANCE = {"atol": 5e-4, "rtol": 0.0}
-
-
-def _read_loss(value, name: str) -> float | Feedback:
-    number = as_number(value)
-    if number is not None and np.isfinite(number):
-        return number
-    if isinstance(value, str):
-        return not_yet(f"{name} is the text {value!r}; write it without quotes.")
-    array = as_array(value)
-    if array is not None and array.size > 1:
-        return not_yet(
-            f"{name} should be one number (the average over the four examples), "
-            f"but it has {array.size} values.",
-            "average the per-example losses with np.mean or by dividing by 4.",
-        )
-    return not_yet(f"{name} should be one finite number, not {value!r}.")
 
 
 # --- Losses by hand ---
@@ -63,10 +48,11 @@ def _diagnose(answer: float, candidates) -> tuple[str, str] | None:
 @exercise_check
 def check_losses_by_hand(mse, cross_entropy) -> Feedback:
     """Exercise "Losses by hand": the MSE and cross-entropy of four predictions."""
-    mse = _read_loss(mse, "mse")
+    each = "each loss is one number, the average over the four examples."
+    mse = one_number(mse, "mse", each)
     if isinstance(mse, Feedback):
         return mse
-    cross_entropy = _read_loss(cross_entropy, "cross_entropy")
+    cross_entropy = one_number(cross_entropy, "cross_entropy", each)
     if isinstance(cross_entropy, Feedback):
         return cross_entropy
 

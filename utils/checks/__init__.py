@@ -15,6 +15,14 @@ the :class:`Feedback` so that tests can read ``feedback.passed``. Every check
 also has ``check.evaluate(...)``, the same verdict without printing: the grader
 (``utils.checks.recording``) calls it to record verdicts as data, not text.
 
+Checks read answers with the shared readers of this module, so that 43, 43.0
+and ``np.int64(43)`` are the same answer. :func:`as_number`, :func:`as_array`,
+:func:`as_words` and :func:`whole_number` return None when a value cannot be
+read that way; :func:`one_number`, :func:`whole_pair` (two whole numbers, such
+as a height and width) and :func:`returned_array` (what a learner's function
+returns, called on the check's inputs) return the :class:`Feedback` that says
+what is wrong instead, so that a check is its teaching logic.
+
 A check that calls the learner's function on test inputs also draws some from
 :func:`hidden_inputs` when it returns a generator: it does only in the grader's
 assessment run, seeded from a secret the learner never sees, so a function that

@@ -39,7 +39,7 @@ def test_jaccard_accepts_the_solution(answer):
         ("0.138", "one number"),
         ([0.1, 0.2], "one number"),
         (np.array([0.1, 0.2]), "one number"),
-        (float("inf"), "not a finite number"),
+        (float("inf"), "one finite number"),
     ],
 )
 def test_jaccard_rejects_typical_mistakes(answer, clue):
@@ -98,7 +98,7 @@ def test_recall_accepts_the_solution(function):
         (lambda ranked, relevant, k: "half", "one number"),
         (lambda ranked, relevant, k: [0.5, 0.5], "one number"),
         (lambda ranked, relevant, k: 1 / 0, "ZeroDivisionError"),
-        (solution(["a"], ["a"], 1), "pass the function itself"),
+        (solution(["a"], ["a"], 1), "pass your function itself"),
     ],
 )
 def test_recall_rejects_typical_mistakes(function, clue):
@@ -144,7 +144,7 @@ def test_diagnostic_accepts_the_solution(answer):
         ((0.1, 0.85), "false negative rate"),
         ((90, 85), "percentage"),
         ((0.5, 0.85), "sensitivity (0.500) is not right"),
-        ((0.9, float("nan")), "one number"),
+        ((0.9, float("nan")), "one finite number"),
         (("0.9", 0.85), "one number"),
         ((np.array([0.9, 0.85]), 0.85), "one number"),
         ((36, 0.85), "not right"),

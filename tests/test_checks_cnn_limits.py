@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -9,7 +13,9 @@ from scipy import ndimage
 # The untrained nearest-class-mean network chapter 8's experiment tests use.
 from test_checks_training_cnns import centroid_network
 
+from utils.checks import as_words
 from utils.checks.cnn_limits import (
+    _STATEMENT_HINTS,
     check_conv_layer_cost,
     check_invariance_statements,
     check_vertical_shift_experiment,
@@ -117,6 +123,49 @@ def test_invariance_rejects_wrong_sets(answer, phrase):
     feedback = check_invariance_statements(answer)
     assert feedback.passed is False
     assert phrase in feedback.message
+
+
+#: Words that would say, or lean towards, a statement's verdict.
+VERDICT_WORDS = {
+    *("true", "false", "right", "wrong", "correct", "incorrect", "yes", "no"),
+    *("not", "nothing", "never", "only", "always", "cannot", "fails", "works"),
+    *("keep", "keeps", "lose", "loses", "learn", "learns", "robust", "robustness"),
+    *("equivariant", "equivariance", "invariant", "invariance"),
+}
+
+
+def _chapter_9():
+    """The exercise's statements by letter, and the chapter's section titles."""
+    path = Path(__file__).resolve().parents[1] / "chapters" / "09_cnn_limits.ipynb"
+    text = "\n".join(
+        cell.source
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown"
+    )
+    statements = dict(
+        re.findall(r"^- \*\*([a-e])\.\*\* (.+?)(?=\n- |\n```)", text, re.M | re.S)
+    )
+    sections = set(re.findall(r"^##+ (.+)$", text, re.M))
+    return statements, sections
+
+
+def _four_word_runs(text: str) -> set[tuple[str, ...]]:
+    words = (as_words(text) or "").split()
+    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+def test_no_statement_hint_gives_its_verdict_away():
+    """Each hint sends the learner to a section of chapter 9 (named in quotes)
+    and says what to look at there, never what it shows: outside the quoted
+    names it uses no verdict word and repeats no four words of its statement."""
+    statements, sections = _chapter_9()
+    assert sorted(statements) == sorted(_STATEMENT_HINTS) == list("abcde")
+    for letter, hint in _STATEMENT_HINTS.items():
+        quoted = re.findall(r'"([^"]+)"', hint)
+        assert set(quoted) & sections, f"hint {letter} names no section"
+        own_words = re.sub(r'"[^"]+"', " ", hint)
+        assert not set((as_words(own_words) or "").split()) & VERDICT_WORDS, letter
+        assert not _four_word_runs(own_words) & _four_word_runs(statements[letter])
 
 
 def test_invariance_placeholder_is_not_attempted():

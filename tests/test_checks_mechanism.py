@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from utils.checks import (
     Feedback,
@@ -13,7 +14,11 @@ from utils.checks import (
     correct,
     exercise_check,
     is_placeholder,
+    not_a_function,
     not_yet,
+    one_number,
+    returned_array,
+    whole_pair,
 )
 
 
@@ -168,3 +173,156 @@ print(verdict("neurons", "check_parameter_count", "check_parameter_count(nothing
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert run.stdout.split() == ["not", "yet", "passed", "not", "attempted", "error"]
+
+
+# --- The shared readers of a learner's function and of a pair of numbers ---
+
+
+def _read(function, *args, shape=(3,)):
+    return returned_array(function, *args, name="my_f", shape=shape, case="3 inputs")
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        np.array([1.0, 2.0, 3.0]),
+        [1, 2, 3],
+        (1.0, 2.0, 3.0),
+        np.array([1, 2, 3], dtype=np.int64),
+        np.array([1.0, 2.0, 3.0], dtype=np.float32),
+    ],
+)
+def test_returned_array_accepts_arrays_lists_and_numpy_types(result):
+    array = _read(lambda z: result, np.zeros(3))
+    assert isinstance(array, np.ndarray) and array.dtype == float
+    np.testing.assert_array_equal(array, [1.0, 2.0, 3.0])
+
+
+def test_returned_array_accepts_a_tensor():
+    tf = pytest.importorskip("tensorflow")
+    array = _read(lambda z: tf.constant(z) + 1, np.zeros(3))
+    np.testing.assert_array_equal(array, [1.0, 1.0, 1.0])
+
+
+def test_returned_array_passes_the_arguments_and_any_shape_without_one():
+    array = returned_array(lambda a, b: np.outer(a, b), [1, 2], [3, 4, 5], name="f")
+    assert array.shape == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("function", "phrases"),
+    [
+        (0.5, ["my_f should be a function, not float", "pass your function itself"]),
+        (lambda z: 1 / 0, ["for 3 inputs, my_f raised ZeroDivisionError"]),
+        (lambda z: None, ["my_f returned None", "not 3 numbers", "return"]),
+        (lambda z: "abc", ["for 3 inputs, my_f returned str, not 3 numbers"]),
+        (lambda z: {"a": 1}, ["returned dict, not 3 numbers"]),
+        (lambda z: 0.5, ["my_f returned one number, not 3 numbers", "Hint: use"]),
+        (lambda z: np.zeros(4), ["my_f returned 4 numbers, not 3 numbers"]),
+        (lambda z: np.zeros((3, 1)), ["returned shape (3, 1), not 3 numbers"]),
+    ],
+)
+def test_returned_array_says_what_is_wrong(function, phrases):
+    feedback = returned_array(
+        function, np.zeros(3), name="my_f", shape=(3,), case="3 inputs", hint="use ."
+    )
+    assert isinstance(feedback, Feedback) and feedback.passed is False
+    for phrase in phrases:
+        assert phrase in feedback.message
+
+
+def test_returned_array_names_the_expected_two_dimensional_shape():
+    feedback = returned_array(lambda: np.zeros(4), name="my_f", shape=(2, 2))
+    assert "my_f returned 4 numbers, not an array of shape (2, 2)." in feedback.message
+
+
+def test_returned_array_reports_a_placeholder_as_not_attempted():
+    for result in (..., [1.0, ..., 3.0]):
+        feedback = _read(lambda z, result=result: result, np.zeros(3))
+        assert feedback.passed is None and "my_f" in feedback.message
+
+
+def test_not_a_function_accepts_functions_classes_and_callables():
+    for value in (len, lambda: 0, np.exp, dict, check_double):
+        assert not_a_function(value, "f") is None
+    assert not_a_function(np.exp(1.0), "f").passed is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        (111, 88),
+        [111, 88],
+        np.array([111, 88]),
+        (111.0, 88.0),
+        (np.int64(111), np.int32(88)),
+        np.array([111.0, 88.0], dtype=np.float32),
+        (np.array(111), np.array([88])),
+    ],
+)
+def test_whole_pair_accepts_two_whole_numbers_in_any_form(value):
+    pair = whole_pair(value)
+    assert pair == (111, 88) and all(type(side) is int for side in pair)
+
+
+def test_whole_pair_accepts_a_tensorflow_shape():
+    tf = pytest.importorskip("tensorflow")
+    assert whole_pair(tf.zeros((1, 111, 88, 3)).shape[1:3]) == (111, 88)
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        (111, "give (height, width) as two whole numbers, not 111."),
+        ("111 x 88", "give (height, width) as two whole numbers, not '111 x 88'."),
+        (None, "as two whole numbers, not None."),
+        (np.zeros((2, 1)), "as two whole numbers"),
+        ((111, 88, 3), "you gave 3 numbers, (111, 88, 3); give two, (height, width)."),
+        ([111], "you gave 1 number, (111,); give two"),
+        ((111.5, 88), "(height, width) should be two whole numbers, but height is"),
+        ((111, "88"), "but width is '88'."),
+        ((True, 88), "but height is True."),
+        ((111, float("nan")), "but width is nan."),
+        ((111, np.array([88, 1])), "but width is array([88,  1])."),
+    ],
+)
+def test_whole_pair_says_what_is_wrong(value, phrase):
+    feedback = whole_pair(value, hint="for example (100, 80).")
+    assert isinstance(feedback, Feedback) and feedback.passed is False
+    assert phrase in feedback.message
+    assert feedback.message.endswith("Hint: for example (100, 80).")
+
+
+def test_whole_pair_names_two_separate_answers():
+    assert whole_pair((4640, 460800.0), ("parameters", "multiply_adds")) == (
+        4640,
+        460800,
+    )
+    feedback = whole_pair((4640, 4.6e5 + 0.5), ("parameters", "multiply_adds"))
+    assert "(parameters, multiply_adds) should be two whole numbers" in feedback.message
+    assert "but multiply_adds is 460000.5." in feedback.message
+
+
+@pytest.mark.parametrize(
+    "value", [0.25, 1 / 4, np.float32(0.25), np.array(0.25), np.array([0.25])]
+)
+def test_one_number_accepts_one_finite_number_in_any_form(value):
+    assert one_number(value, "rate") == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        ("0.25", "rate is the text '0.25', not one number: write it without quotes."),
+        ([0.25, 0.5], "rate should be one number, but it has 2 values."),
+        (np.zeros(3), "rate should be one number, but it has 3 values."),
+        (None, "rate should be one finite number, not None."),
+        (True, "rate should be one finite number, not True."),
+        (float("nan"), "rate should be one finite number, not nan."),
+        (np.inf, "rate should be one finite number, not inf."),
+    ],
+)
+def test_one_number_says_what_is_wrong(value, phrase):
+    feedback = one_number(value, "rate", "for example 1 / 4.")
+    assert isinstance(feedback, Feedback) and feedback.passed is False
+    assert phrase in feedback.message and "Hint: for example 1 / 4." in feedback.message

@@ -105,7 +105,7 @@ def off_by_one(image, rows, columns):
         (crops, "returned shape"),
         (raises, "raised ValueError"),
         (off_by_one, "does not give the expected image"),
-        ("shift", "must be a function"),
+        ("shift", "should be a function"),
     ],
 )
 def test_shift_rejects_typical_mistakes(function, phrase):

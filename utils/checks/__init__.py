@@ -15,6 +15,14 @@ the :class:`Feedback` so that tests can read ``feedback.passed``. Every check
 also has ``check.evaluate(...)``, the same verdict without printing: the grader
 (``utils.checks.recording``) calls it to record verdicts as data, not text.
 
+Checks read answers with the shared readers of this module, so that 43, 43.0
+and ``np.int64(43)`` are the same answer. :func:`as_number`, :func:`as_array`,
+:func:`as_words` and :func:`whole_number` return None when a value cannot be
+read that way; :func:`one_number`, :func:`whole_pair` (two whole numbers, such
+as a height and width) and :func:`returned_array` (what a learner's function
+returns, called on the check's inputs) return the :class:`Feedback` that says
+what is wrong instead, so that a check is its teaching logic.
+
 A check that calls the learner's function on test inputs also draws some from
 :func:`hidden_inputs` when it returns a generator: it does only in the grader's
 assessment run, seeded from a secret the learner never sees, so a function that
@@ -44,9 +52,13 @@ __all__ = [
     "exercise_check",
     "hidden_inputs",
     "is_placeholder",
+    "not_a_function",
     "not_attempted",
     "not_yet",
+    "one_number",
+    "returned_array",
     "whole_number",
+    "whole_pair",
 ]
 
 PASS_MARK = "✅ Correct"
@@ -212,6 +224,133 @@ def close_enough(
         and actual_array.shape == expected_array.shape
         and bool(np.allclose(actual_array, expected_array, atol=atol, rtol=rtol))
     )
+
+
+def one_number(value: Any, name: str, hint: str = "") -> float | Feedback:
+    """``value`` as a finite float (read with :func:`as_number`), or the
+    :class:`Feedback` saying why it is not one number: a text in quotes, several
+    numbers, or anything else (None, a bool, nan, inf). ``name`` names the answer
+    in the feedback; ``hint`` follows the problem."""
+    number = as_number(value)
+    if number is not None and np.isfinite(number):
+        return number
+    if isinstance(value, str):
+        problem = (
+            f"{name} is the text {value!r:.40}, not one number: write it without "
+            "quotes."
+        )
+    elif (array := as_array(value)) is not None and array.size > 1:
+        problem = f"{name} should be one number, but it has {array.size} values."
+    else:
+        problem = f"{name} should be one finite number, not {value!r:.60}."
+    return not_yet(problem, hint)
+
+
+def whole_pair(
+    value: Any, names: tuple[str, str] = ("height", "width"), hint: str = ""
+) -> tuple[int, int] | Feedback:
+    """``value`` as two ints, or the :class:`Feedback` saying why it is not two
+    whole numbers.
+
+    Accepts a tuple, list, 1-d array or TensorShape of two whole numbers (ints,
+    whole floats, NumPy integers), such as ``(111, 88)``, ``[111.0, 88.0]`` or
+    ``np.array([111, 88])``. ``names`` name the two numbers in the feedback; a
+    check that takes two separate whole-number answers passes them as a tuple,
+    ``whole_pair((parameters, multiply_adds), ("parameters", "multiply_adds"))``.
+    ``hint`` follows the problem in the feedback.
+    """
+    wanted = f"({names[0]}, {names[1]})"
+    if hasattr(value, "as_list"):  # a TensorShape
+        value = value.as_list()
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = list(value)
+    if not isinstance(value, list | tuple):
+        return not_yet(f"give {wanted} as two whole numbers, not {value!r:.60}.", hint)
+    if len(value) != 2:
+        return not_yet(
+            f"you gave {_shape_in_words((len(value),))}, {tuple(value)!r:.60}; "
+            f"give two, {wanted}.",
+            hint,
+        )
+    sides = tuple(whole_number(item) for item in value)
+    for name, item, side in zip(names, value, sides, strict=True):
+        if side is None:
+            return not_yet(
+                f"{wanted} should be two whole numbers, but {name} is {item!r:.40}.",
+                hint,
+            )
+    return sides
+
+
+def _shape_in_words(shape: tuple[int, ...]) -> str:
+    if shape == ():
+        return "one number"
+    if len(shape) == 1:
+        return f"{shape[0]} number" + ("" if shape[0] == 1 else "s")
+    return f"shape {shape}"
+
+
+def not_a_function(value: Any, name: str) -> Feedback | None:
+    """None if ``value`` is a function (anything callable), else the feedback
+    asking for the function ``name`` itself rather than a value or a call."""
+    if callable(value):
+        return None
+    return not_yet(
+        f"{name} should be a function, not {type(value).__name__}: pass your "
+        "function itself.",
+        f"write {name} without brackets after it; the check calls it.",
+    )
+
+
+def returned_array(
+    function: Any,
+    *args: Any,
+    name: str,
+    shape: tuple[int, ...] | None = None,
+    case: str = "",
+    hint: str = "",
+) -> np.ndarray | Feedback:
+    """Call the learner's ``function(*args)`` and read its result as an array.
+
+    Returns a float array (of ``shape``, if given) or the :class:`Feedback` that
+    says, naming the function (``name``) and the inputs (``case``, as in
+    ``"5 inputs"``), what went wrong: ``function`` is not a function, raises an
+    error, still returns ``...``, returns None, returns something that is not
+    numbers or an array of another shape. ``hint`` follows those last two. Pass
+    copies of the check's own arrays: the learner's function may change its
+    arguments. NumPy's overflow warnings are silenced; the check reports a nan.
+    """
+    if (problem := not_a_function(function, name)) is not None:
+        return problem
+    where = f"for {case}, " if case else ""
+    expected = "an array of numbers" if shape is None else _shape_in_words(shape)
+    if shape is not None and len(shape) > 1:
+        expected = f"an array of {expected}"
+    try:
+        with np.errstate(all="ignore"):
+            answer = function(*args)
+    except Exception as error:  # noqa: BLE001 - learner code can raise anything
+        return not_yet(
+            f"{where}{name} raised {type(error).__name__}: {error}", _where(error)
+        )
+    if is_placeholder(answer):
+        return not_attempted(f"{name} (its return line)")
+    if answer is None:
+        return not_yet(
+            f"{where}{name} returned None (it returns nothing), not {expected}.",
+            "end the function with return followed by its result.",
+        )
+    array = as_array(answer)
+    if array is None:
+        return not_yet(
+            f"{where}{name} returned {type(answer).__name__}, not {expected}.", hint
+        )
+    if shape is not None and array.shape != tuple(shape):
+        return not_yet(
+            f"{where}{name} returned {_shape_in_words(array.shape)}, not {expected}.",
+            hint,
+        )
+    return array
 
 
 def whole_number(value: Any) -> int | None:

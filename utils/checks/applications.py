@@ -9,14 +9,15 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
-    as_number,
     as_words,
     close_enough,
     correct,
     exercise_check,
     hidden_inputs,
+    not_a_function,
     not_attempted,
     not_yet,
+    one_number,
 )
 from utils.intents import intent_corpus
 
@@ -35,6 +36,8 @@ TEST_COUNTS = np.array([[85, 15], [4, 36]])
 
 #: Least number of requests for the new intent; least number that must avoid
 #: the most common content word; least share the keyword vote must route to it.
+#: The hint of an answer that is not one number.
+_FRACTION = "compute a single fraction, for example 3 / 4."
 MIN_REQUESTS = 8
 MIN_WITHOUT_COMMON_WORD = 2
 MIN_ROUTED = 0.5
@@ -59,26 +62,12 @@ EVERYDAY_WORDS = frozenset(
 )
 
 
-def _number(value, name: str) -> float | Feedback:
-    """``value`` read with as_number, or a "not yet" that says what it is."""
-    number = as_number(value)
-    if number is None:
-        return not_yet(
-            f"{name} should be one number, but it is {type(value).__name__} "
-            f"{value!r:.60}.",
-            "compute a single fraction, for example 3 / 4.",
-        )
-    if not np.isfinite(number):
-        return not_yet(f"{name} is {number}, not a finite number.")
-    return number
-
-
 @exercise_check
 def check_karate_jaccard(answer) -> Feedback:
     """Jaccard coefficient of members 0 and 33 of the full karate club graph."""
     import networkx as nx
 
-    answer = _number(answer, "your answer")
+    answer = one_number(answer, "your answer", _FRACTION)
     if isinstance(answer, Feedback):
         return answer
     graph = nx.karate_club_graph()
@@ -141,11 +130,8 @@ _RECALL_CASES = (
 @exercise_check
 def check_recall_at_k(function: Callable) -> Feedback:
     """A learner's recall at k, tried on several rankings."""
-    if not callable(function):
-        return not_yet(
-            f"pass the function itself, not {type(function).__name__}.",
-            "check_recall_at_k(my_recall_at_k), without brackets after the name.",
-        )
+    if (problem := not_a_function(function, "my_recall_at_k")) is not None:
+        return problem
     cases = list(_RECALL_CASES)
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         for _ in range(6):
@@ -161,7 +147,7 @@ def check_recall_at_k(function: Callable) -> Feedback:
         result = function(list(ranked), list(relevant), k)
         if result is Ellipsis:
             return not_attempted("the exercise 'recall at k'")
-        value = _number(result, "the function's result")
+        value = one_number(result, "the function's result", _FRACTION)
         if isinstance(value, Feedback):
             return value
         if close_enough(value, expected):
@@ -198,10 +184,10 @@ def check_recall_at_k(function: Callable) -> Feedback:
 @exercise_check
 def check_diagnostic_rates(sensitivity, specificity) -> Feedback:
     """Sensitivity and specificity of the confusion matrix TEST_COUNTS."""
-    sensitivity = _number(sensitivity, "sensitivity")
+    sensitivity = one_number(sensitivity, "sensitivity", _FRACTION)
     if isinstance(sensitivity, Feedback):
         return sensitivity
-    specificity = _number(specificity, "specificity")
+    specificity = one_number(specificity, "specificity", _FRACTION)
     if isinstance(specificity, Feedback):
         return specificity
     (tn, fp), (fn, tp) = TEST_COUNTS
@@ -460,7 +446,7 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
         ("fixed_accuracy", fixed_accuracy),
         ("shifted_accuracy", shifted_accuracy),
     ):
-        number = _number(value, name)
+        number = one_number(value, name, _FRACTION)
         if isinstance(number, Feedback):
             return number
         if 1 < number <= 100:
@@ -486,12 +472,10 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
     agree = {
         name: abs(given[name] - measured[name]) <= ACCURACY_TOLERANCE for name in given
     }
+    names = list(given)
     swapped = all(
         abs(given[a] - measured[b]) <= ACCURACY_TOLERANCE
-        for a, b in (
-            ("fixed_accuracy", "shifted_accuracy"),
-            ("shifted_accuracy", "fixed_accuracy"),
-        )
+        for a, b in zip(names, names[::-1], strict=True)
     )
     if not all(agree.values()) and swapped:
         return not_yet(
@@ -501,15 +485,11 @@ def check_pooling_experiment(model, fixed_accuracy, shifted_accuracy) -> Feedbac
         )
     for name, ok in agree.items():
         if not ok:
-            clips = (
-                "X_fixed, y_fixed"
-                if name == "fixed_accuracy"
-                else "X_shifted, y_shifted"
-            )
+            part = name.removesuffix("_accuracy")
             return not_yet(
                 f"your {name} is {given[name]:.2f}, but the same model gets "
                 f"{measured[name]:.2f} on 400 fresh clips of the same kind.",
-                f"measure it as the fraction of {clips} whose most probable "
+                f"measure it as the fraction of X_{part}, y_{part} whose most probable "
                 "keyword is the true one, with the model you pass here.",
             )
     if measured["shifted_accuracy"] < measured["fixed_accuracy"] - 0.2:

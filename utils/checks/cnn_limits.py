@@ -25,7 +25,7 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
-    whole_number,
+    whole_pair,
 )
 from utils.checks.training_cnns import (
     accuracy_and_loss,
@@ -49,27 +49,34 @@ _MULTIPLY_ADDS = _HEIGHT * _WIDTH * _FILTERS * _KERNEL * _KERNEL * _IN_CHANNELS
 
 #: Digests (utils.checks.answer_digest) of the letters of the true statements.
 _TRUE_STATEMENTS = frozenset({"4f568c832e70b0f39a9ae9f3", "de9b3cb4586de99e8dac742c"})
+#: Where to look again for each statement. A hint points at the evidence in the
+#: chapter (a section, in quotes, and the experiment in it) without saying what
+#: it shows: tests/test_checks_cnn_limits.py checks that none gives a verdict.
 _STATEMENT_HINTS = {
     "a": (
-        "a convolution applies the same kernel at every position, so a shifted "
-        "input gives the same responses, shifted: it is equivariant."
+        'in "Equivariance and invariance: what the architecture guarantees", '
+        "read the table of the convolution's error after each shift, and the "
+        "sentence on parameter sharing before it."
     ),
     "b": (
-        "pooling keeps exact equivariance only for shifts by whole windows and "
-        "adds a little invariance to shifts of a pixel or so, not to any shift; "
-        "look at the shift curve of the plain CNN."
+        'in "Equivariance and invariance: what the architecture guarantees", '
+        "compare the pooled maps' error after even and after odd shifts; then read "
+        'the "CNN" curve of the shift panel in "Shifted, rotated and rescaled '
+        'digits".'
     ),
     "c": (
-        "nothing in convolution or pooling knows about rotation; look at the "
-        "rotation curve of the plain CNN at 45 degrees."
+        'in "Shifted, rotated and rescaled digits", read the "CNN" curve of the '
+        "rotation panel at 45 degrees and at 0 degrees."
     ),
     "d": (
-        "augmentation shows the network rotated copies, so it learns that they "
-        "keep their label, within the range of angles it was shown."
+        'in "Shifted, rotated and rescaled digits", compare the "CNN + '
+        'augmentation" and "CNN" curves of the rotation panel inside the shaded '
+        "augmentation range."
     ),
     "e": (
-        "every weight of a dense layer belongs to one position of the flattened "
-        "maps, so moving a feature changes which weights it meets."
+        'in "Equivariance and invariance: what the architecture guarantees", '
+        "follow the one digit moved sideways pixel by pixel: what happens to the "
+        "probability of its class, and what do Flatten and Dense read?"
     ),
 }
 
@@ -140,13 +147,14 @@ def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
 @exercise_check
 def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     """Exercise "The cost of the second convolution": 4,640 and 460,800."""
-    count = whole_number(parameters)
-    macs = whole_number(multiply_adds)
-    if count is None or macs is None:
-        return not_yet(
-            "both answers must be whole numbers.",
-            "write them as Python expressions, such as (3 * 3 + 1) * 8.",
-        )
+    answers = whole_pair(
+        (parameters, multiply_adds),
+        ("parameters", "multiply_adds"),
+        "write them as Python expressions, such as (3 * 3 + 1) * 8.",
+    )
+    if isinstance(answers, Feedback):
+        return answers
+    count, macs = answers
     if count != _PARAMETERS:
         problem = _parameter_problem(count)
         if problem:

@@ -38,9 +38,8 @@ from utils.checks import (
     correct,
     exercise_check,
     hidden_inputs,
-    is_placeholder,
-    not_attempted,
     not_yet,
+    returned_array,
     whole_number,
 )
 
@@ -376,23 +375,17 @@ def check_my_max_pool(function: Callable[[np.ndarray], Any]) -> Feedback:
     Each call draws new maps, so no fixed answer can pass, and the verdict
     never shows the expected numbers.
     """
-    if not callable(function):
-        return not_yet(
-            f"pass your function itself (my_max_pool), not {type(function).__name__}."
-        )
     for feature_map in _test_maps(hidden_inputs() or np.random.default_rng()):
         height, width = feature_map.shape
-        answer = function(feature_map.copy())
-        if is_placeholder(answer):
-            return not_attempted("my_max_pool (its return line)")
-        if answer is None:
-            return not_yet(
-                "your function returns nothing.",
-                "end it with return followed by the pooled map.",
-            )
-        answer = as_array(answer)
-        if answer is None:
-            return not_yet("your function does not return an array of numbers.")
+        answer = returned_array(
+            function,
+            feature_map.copy(),
+            name="my_max_pool",
+            case=f"a {height} x {width} map",
+            hint="return the pooled map, a NumPy array.",
+        )
+        if isinstance(answer, Feedback):
+            return answer
         expected = _pool(feature_map)
         if answer.shape != expected.shape:
             hint = (

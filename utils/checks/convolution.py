@@ -15,14 +15,16 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
-    as_array,
     as_number,
     correct,
     exercise_check,
     hidden_inputs,
+    not_a_function,
     not_attempted,
     not_yet,
+    returned_array,
     whole_number,
+    whole_pair,
 )
 from utils.conv import conv2d, conv_output_size
 
@@ -36,21 +38,6 @@ __all__ = [
     "check_receptive_field",
     "receptive_field_size",
 ]
-
-
-# --------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------
-
-
-def _is_function(value: Any, name: str) -> Feedback | None:
-    if callable(value):
-        return None
-    return not_yet(
-        f"{name} should be a function, but you passed {type(value).__name__} "
-        f"{value!r:.60}.",
-        f"pass the function itself, without calling it: write {name}, not {name}(...).",
-    )
 
 
 # --------------------------------------------------------------------------
@@ -112,8 +99,7 @@ def check_output_size(output_size: Callable[[int, int, int, int], Any]) -> Feedb
 
     Chapter 5, exercise "The output-size formula".
     """
-    problem = _is_function(output_size, "output_size")
-    if problem:
+    if (problem := not_a_function(output_size, "output_size")) is not None:
         return problem
     cases = _size_cases()
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
@@ -212,31 +198,23 @@ def check_conv2d(conv2d_function: Callable[[np.ndarray, np.ndarray, int], Any]):
 
     Chapter 5, exercise "Your own conv2d".
     """
-    problem = _is_function(conv2d_function, "conv2d_function")
-    if problem:
-        return problem
     for image, kernel, stride in _conv_cases():
         expected = _reference_conv(image, kernel, stride)
-        answer = conv2d_function(image.copy(), kernel.copy(), stride)
-        if answer is Ellipsis:
-            return not_attempted("the body of your conv2d function")
         case = (
             f"a {image.shape[0]}x{image.shape[1]} image, a "
             f"{kernel.shape[0]}x{kernel.shape[1]} kernel and stride {stride}"
         )
-        if answer is None:
-            return not_yet(
-                f"your function returned None for {case}.",
-                "end it with `return output`.",
-            )
-        returned = answer
-        answer = as_array(returned)
-        if answer is None:
-            return not_yet(
-                f"your function returned {type(returned).__name__}, which is not an "
-                f"array of numbers, for {case}.",
-                "build the output with np.zeros((out_rows, out_cols)) and fill it in.",
-            )
+        answer = returned_array(
+            conv2d_function,
+            image.copy(),
+            kernel.copy(),
+            stride,
+            name="my_conv2d",
+            case=case,
+            hint="build the output with np.zeros((out_rows, out_cols)) and fill it in.",
+        )
+        if isinstance(answer, Feedback):
+            return answer
         if answer.shape != expected.shape:
             if answer.shape == expected.shape[::-1]:
                 hint = "rows and columns are swapped: the output's rows come from the image's rows."
@@ -307,14 +285,14 @@ def check_parameter_counts(conv_params: Any, dense_params: Any) -> Feedback:
     n_in, n_out = DENSE_LAYER["inputs"], DENSE_LAYER["outputs"]
     conv_expected = (k * k * c + 1) * f
     dense_expected = (n_in + 1) * n_out
-    conv_answer = whole_number(conv_params)
-    dense_answer = whole_number(dense_params)
-    if conv_answer is None or dense_answer is None:
-        return not_yet(
-            "both answers should be whole numbers of parameters, but you gave "
-            f"{conv_params!r} and {dense_params!r}.",
-            "write each count as an expression, such as (a * b + 1) * c.",
-        )
+    answers = whole_pair(
+        (conv_params, dense_params),
+        ("conv_params", "dense_params"),
+        "write each count as an expression, such as (a * b + 1) * c.",
+    )
+    if isinstance(answers, Feedback):
+        return answers
+    conv_answer, dense_answer = answers
     if conv_answer != conv_expected:
         conv_mistakes = {
             k * k * c * f: "you forgot the biases: one per filter.",
@@ -414,20 +392,12 @@ _FIELD_CASES = [
 ]
 
 
-def _field_ignoring_strides(kernel_sizes, strides):
-    return 1 + sum(k - 1 for k in kernel_sizes)
-
-
 def _field_with_own_stride(kernel_sizes, strides):
     size, jump = 1, 1
     for kernel_size, stride in zip(kernel_sizes, strides, strict=True):
         jump *= stride
         size += (kernel_size - 1) * jump
     return size
-
-
-def _field_summing_kernels(kernel_sizes, strides):
-    return sum(kernel_sizes)
 
 
 @exercise_check
@@ -442,12 +412,11 @@ def check_receptive_field(
 
     Chapter 5, exercise "Receptive field".
     """
-    problem = _is_function(receptive_field, "receptive_field")
-    if problem:
+    if (problem := not_a_function(receptive_field, "receptive_field")) is not None:
         return problem
     mistakes = [
         (
-            _field_ignoring_strides,
+            lambda kernel_sizes, strides: 1 + sum(k - 1 for k in kernel_sizes),
             "after a layer with stride 2, neighbouring units are 2 input pixels "
             "apart: multiply each layer's k - 1 by the product of the strides "
             "below it.",
@@ -458,7 +427,7 @@ def check_receptive_field(
             "of the layers below it count. Update the jump after adding k - 1.",
         ),
         (
-            _field_summing_kernels,
+            lambda kernel_sizes, strides: sum(kernel_sizes),
             "two 3x3 layers see 5x5, not 6x6: the kernels overlap, so each layer "
             "adds k - 1, not k.",
         ),

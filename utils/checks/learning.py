@@ -18,8 +18,11 @@ from utils.checks import (
     exercise_check,
     hidden_inputs,
     is_placeholder,
+    not_a_function,
     not_attempted,
     not_yet,
+    one_number,
+    returned_array,
     whole_number,
 )
 
@@ -29,22 +32,6 @@ LOSS_EXERCISE = {"y": (1.0, 0.0, 1.0, 0.0), "y_pred": (0.8, 0.3, 0.6, 0.1)}
 
 #: Hand-rounded answers (0.299 for 0.29899) pass; 0.300 is not read as 0.299.
 _LOSS_TOLERANCE = {"atol": 5e-4, "rtol": 0.0}
-
-
-def _read_loss(value, name: str) -> float | Feedback:
-    number = as_number(value)
-    if number is not None and np.isfinite(number):
-        return number
-    if isinstance(value, str):
-        return not_yet(f"{name} is the text {value!r}; write it without quotes.")
-    array = as_array(value)
-    if array is not None and array.size > 1:
-        return not_yet(
-            f"{name} should be one number (the average over the four examples), "
-            f"but it has {array.size} values.",
-            "average the per-example losses with np.mean or by dividing by 4.",
-        )
-    return not_yet(f"{name} should be one finite number, not {value!r}.")
 
 
 # --- Losses by hand ---
@@ -61,10 +48,11 @@ def _diagnose(answer: float, candidates) -> tuple[str, str] | None:
 @exercise_check
 def check_losses_by_hand(mse, cross_entropy) -> Feedback:
     """Exercise "Losses by hand": the MSE and cross-entropy of four predictions."""
-    mse = _read_loss(mse, "mse")
+    each = "each loss is one number, the average over the four examples."
+    mse = one_number(mse, "mse", each)
     if isinstance(mse, Feedback):
         return mse
-    cross_entropy = _read_loss(cross_entropy, "cross_entropy")
+    cross_entropy = one_number(cross_entropy, "cross_entropy", each)
     if isinstance(cross_entropy, Feedback):
         return cross_entropy
 
@@ -131,25 +119,19 @@ def check_losses_by_hand(mse, cross_entropy) -> Feedback:
 @exercise_check
 def check_sigmoid_derivative(function) -> Feedback:
     """Exercise "The derivative of the sigmoid": compare with the closed form."""
-    if not callable(function):
-        return not_yet(f"pass your function itself, not {type(function).__name__}.")
     z = np.array([-6.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 6.0])
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         z = np.concatenate([z, hidden.uniform(-8.0, 8.0, size=9)])
-    with np.errstate(all="ignore"):
-        answer = function(z.copy())
-    if is_placeholder(answer):
-        return not_attempted("the exercise 'sigmoid derivative'")
-    if answer is None:
-        return not_yet("your function returned None.", "end it with `return`.")
-    values = as_array(answer)
-    if values is None or values.shape != z.shape:
-        shape = None if values is None else values.shape
-        return not_yet(
-            f"for {z.size} inputs your function returned {type(answer).__name__} "
-            f"of shape {shape}, not {z.size} numbers.",
-            "use NumPy operations (np.exp), which work element by element.",
-        )
+    values = returned_array(
+        function,
+        z.copy(),
+        name="sigmoid_derivative",
+        shape=z.shape,
+        case=f"{z.size} inputs",
+        hint="use NumPy operations (np.exp), which work element by element.",
+    )
+    if isinstance(values, Feedback):
+        return values
     s = 1.0 / (1.0 + np.exp(-z))
     expected = s * (1.0 - s)
     if close_enough(values, expected, atol=1e-6):
@@ -227,10 +209,8 @@ def _relative_error(a, b) -> float:
 @exercise_check
 def check_backward_mse(function) -> Feedback:
     """Exercise "Backpropagation for the squared error": compare with GradientTape."""
-    if not callable(function):
-        return not_yet(
-            f"pass your function itself (backward_mse), not {type(function).__name__}."
-        )
+    if (problem := not_a_function(function, "backward_mse")) is not None:
+        return problem
     params, X, y = _gradient_problem()
     given = {name: value.copy() for name, value in params.items()}
     with np.errstate(all="ignore"):

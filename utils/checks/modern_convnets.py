@@ -15,12 +15,11 @@ import numpy as np
 
 from utils.checks import (
     Feedback,
-    as_array,
     correct,
     exercise_check,
-    not_attempted,
     not_yet,
-    whole_number,
+    returned_array,
+    whole_pair,
 )
 
 __all__ = [
@@ -68,14 +67,14 @@ def check_separable_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     Chapter 10, exercise "The cost of a separable layer".
     """
     numbers = _separable_numbers()
-    parameter_answer = whole_number(parameters)
-    work_answer = whole_number(multiply_adds)
-    if parameter_answer is None or work_answer is None:
-        return not_yet(
-            "both answers should be whole numbers, but you gave "
-            f"{parameters!r:.40} and {multiply_adds!r:.40}.",
-            "write each as an expression of the layer's sizes, such as 3 * 3 * 256.",
-        )
+    answers = whole_pair(
+        (parameters, multiply_adds),
+        ("parameters", "multiply_adds"),
+        "write each as an expression of the layer's sizes, such as 3 * 3 * 256.",
+    )
+    if isinstance(answers, Feedback):
+        return answers
+    parameter_answer, work_answer = answers
     if parameter_answer != numbers["parameters"]:
         mistakes = {
             numbers["standard_parameters"]: "that is the count of a standard 3 x 3 "
@@ -169,27 +168,24 @@ def check_input_gradient(input_gradient: Callable[..., Any]) -> Feedback:
 
     Chapter 10, exercise "The input gradient of a strided convolution".
     """
-    if not callable(input_gradient):
-        return not_yet(
-            f"input_gradient should be a function, not {type(input_gradient).__name__}.",
-            "pass the function itself: input_gradient, not input_gradient(...).",
-        )
     for upstream, kernel, stride, input_shape in _gradient_cases():
         expected = _scatter_gradient(upstream, kernel, stride, input_shape)
-        answer = input_gradient(upstream.copy(), kernel.copy(), stride, input_shape)
-        if answer is Ellipsis:
-            return not_attempted("the body of input_gradient")
         case = (
             f"a {kernel.shape[0]} x {kernel.shape[1]} kernel, stride {stride} and a "
             f"{input_shape[0]} x {input_shape[1]} input"
         )
-        array = as_array(answer)
-        if array is None:
-            return not_yet(
-                f"for {case} your function returned {type(answer).__name__}, not an "
-                "array of numbers.",
-                "return a NumPy array of shape input_shape.",
-            )
+        array = returned_array(
+            input_gradient,
+            upstream.copy(),
+            kernel.copy(),
+            stride,
+            input_shape,
+            name="input_gradient",
+            case=case,
+            hint="return a NumPy array of shape input_shape.",
+        )
+        if isinstance(array, Feedback):
+            return array
         if array.shape != expected.shape:
             return not_yet(
                 f"for {case} your gradient has shape {array.shape}; it must have the "
@@ -302,14 +298,14 @@ def check_separable_swap(
     work = sum(cost[1] for cost in costs)
     parameters_expected = _ORIGINAL_PARAMETERS - parameters
     work_expected = _ORIGINAL_MULTIPLY_ADDS - work
-    parameters_answer = whole_number(parameters_saved)
-    work_answer = whole_number(multiply_adds_saved)
-    if parameters_answer is None or work_answer is None:
-        return not_yet(
-            "both savings should be whole numbers, but you gave "
-            f"{parameters_saved!r:.40} and {multiply_adds_saved!r:.40}.",
-            "subtract the separable model's count from the original model's.",
-        )
+    answers = whole_pair(
+        (parameters_saved, multiply_adds_saved),
+        ("parameters_saved", "multiply_adds_saved"),
+        "subtract the separable model's count from the original model's.",
+    )
+    if isinstance(answers, Feedback):
+        return answers
+    parameters_answer, work_answer = answers
     if parameters_answer != parameters_expected:
         hint = "original model's count_params() minus separable_model's."
         if parameters_answer == -parameters_expected:

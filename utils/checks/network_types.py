@@ -20,8 +20,11 @@ from utils.checks import (
     correct,
     exercise_check,
     hidden_inputs,
+    is_placeholder,
+    not_a_function,
     not_attempted,
     not_yet,
+    returned_array,
     whole_number,
 )
 
@@ -158,31 +161,30 @@ def check_dense_parameter_count(num_parameters: int) -> Feedback:
             f"num_parameters must be a whole number, not {num_parameters!r}.",
             "write the count as a number, or as a sum such as 30 * 16 + 16 + ...",
         )
-    num_parameters = count
     weights, biases = _dense_counts(DENSE_EXERCISE_LAYER_SIZES)
     expected = weights + biases
-    if num_parameters == expected:
+    if count == expected:
         return correct(
             f"{weights} weights + {biases} biases = {expected} parameters. "
             "Check it with model.count_params()."
         )
-    if num_parameters == weights:
+    if count == weights:
         return not_yet(
-            f"{num_parameters} counts the weights only.",
+            f"{count} counts the weights only.",
             "every unit of a dense layer also has a bias.",
         )
-    if num_parameters == weights + sum(DENSE_EXERCISE_LAYER_SIZES):
+    if count == weights + sum(DENSE_EXERCISE_LAYER_SIZES):
         return not_yet(
-            f"{num_parameters} gives a bias to the input layer too.",
+            f"{count} gives a bias to the input layer too.",
             "the input layer only holds the data: it has no weights and no biases.",
         )
-    if num_parameters == sum(DENSE_EXERCISE_LAYER_SIZES) or num_parameters == biases:
+    if count == sum(DENSE_EXERCISE_LAYER_SIZES) or count == biases:
         return not_yet(
-            f"{num_parameters} counts units, not parameters.",
+            f"{count} counts units, not parameters.",
             "a dense layer from n inputs to m units has n * m weights and m biases.",
         )
     return not_yet(
-        f"{num_parameters} is not the number of parameters.",
+        f"{count} is not the number of parameters.",
         "add, for each pair of neighbouring layers (n inputs, m units), "
         "n * m weights and m biases.",
     )
@@ -202,27 +204,41 @@ _RBF_CASES = (
     ((-0.5, 0.8), (1.0, 1.0), 0.6),
 )
 
-#: Typical slips, each with a function that reproduces it and a hint.
+
+def _squared_distances(X, centres):
+    return ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
+
+
+#: Typical slips in a Gaussian RBF, each reproduced in NumPy for input rows X,
+#: centres c (rows) and widths s, with a hint; both RBF checks try them.
 _RBF_SLIPS = (
     (
-        lambda x, c, s: np.exp(-np.sum((x - c) ** 2) / s**2),
+        lambda X, c, s: np.exp(-_squared_distances(X, c) / s**2),
         "the denominator is 2 * width**2: the 2 is missing.",
     ),
     (
-        lambda x, c, s: np.exp(-np.sqrt(np.sum((x - c) ** 2)) / (2 * s**2)),
+        lambda X, c, s: np.exp(-np.sqrt(_squared_distances(X, c)) / (2 * s**2)),
         "use the squared distance ||x - c||^2, not the distance itself.",
     ),
     (
-        lambda x, c, s: np.exp(-np.sum((x - c) ** 2) / (2 * s)),
+        lambda X, c, s: np.exp(-_squared_distances(X, c) / (2 * s)),
         "divide by 2 * width**2: the width is squared.",
     ),
     (
-        lambda x, c, s: np.exp(np.sum((x - c) ** 2) / (2 * s**2)),
+        lambda X, c, s: np.exp(_squared_distances(X, c) / (2 * s**2)),
         "mind the minus sign: the unit's output must fall with the distance.",
     ),
     (
-        lambda x, c, s: np.exp(-np.sum((x - c) ** 2) * s**2 / 2),
+        lambda X, c, s: np.exp(-_squared_distances(X, c) * s**2 / 2),
         "divide by the squared width instead of multiplying by it.",
+    ),
+    (
+        lambda X, c, s: np.exp(-(X[:, None, :] - c[None]).sum(axis=-1) / (2 * s**2)),
+        "the differences x - c are summed without being squared.",
+    ),
+    (
+        lambda X, c, s: -_squared_distances(X, c) / (2 * s**2),
+        "the output is -||x - c||^2 / (2 width^2): the exp is missing.",
     ),
 )
 
@@ -235,45 +251,36 @@ def check_rbf_unit(rbf_unit: Callable) -> Feedback:
     ``exp(-||x - centre||^2 / (2 * width^2))`` as one number. Chapter 4,
     section "Radial basis function networks".
     """
-    if not callable(rbf_unit):
-        return not_yet(
-            f"rbf_unit must be a function, but it is a {type(rbf_unit).__name__}.",
-            "define it with def rbf_unit(x, centre, width): ... and pass the name.",
-        )
+    if (problem := not_a_function(rbf_unit, "rbf_unit")) is not None:
+        return problem
     cases = list(_RBF_CASES)
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         for size in (1, 2, 3, 5):
             x, centre = hidden.normal(size=(2, size)).round(2).tolist()
             cases.append((tuple(x), tuple(centre), round(hidden.uniform(0.5, 2), 2)))
     for x, centre, width in cases:
-        result = rbf_unit(np.array(x), np.array(centre), width)
-        if result is Ellipsis or result is None:
-            if result is None:
-                return not_yet(
-                    "rbf_unit returned None.", "end the function with return ..."
-                )
-            return not_attempted("the exercise 'rbf unit'")
-        value = as_number(result)
-        if value is None:
-            values = as_array(result)
-            size = "not a number" if values is None else f"{values.size} numbers"
+        values = returned_array(
+            rbf_unit, np.array(x), np.array(centre), width, name="rbf_unit"
+        )
+        if isinstance(values, Feedback):
+            return values
+        if values.size != 1:
             return not_yet(
-                f"for x = {x} the function returned {size} instead of one.",
+                f"for x = {x} the function returned {values.size} numbers instead "
+                "of one.",
                 "sum the squared differences over the coordinates before exp.",
             )
-        expected = _reference_rbf_unit(x, centre, width)
+        value, expected = values.item(), _reference_rbf_unit(x, centre, width)
         if not close_enough(value, expected):
-            for slip, hint in _RBF_SLIPS:
-                if close_enough(value, slip(np.array(x), np.array(centre), width)):
-                    return not_yet(
-                        f"for x = {x}, centre = {centre}, width = {width} your "
-                        f"function gives {value:.4f}, not {expected:.4f}.",
-                        hint,
-                    )
+            rows = np.array([x]), np.array([centre]), np.array([width])
+            hint = "compute exp(-(squared distance) / (2 * width**2))."
+            for slip, slip_hint in _RBF_SLIPS:
+                if close_enough(value, slip(*rows).item()):
+                    hint = slip_hint
             return not_yet(
                 f"for x = {x}, centre = {centre}, width = {width} your function "
                 f"gives {value:.4f}, not {expected:.4f}.",
-                "compute exp(-(squared distance) / (2 * width**2)).",
+                hint,
             )
     return correct(
         "At its centre the unit answers exactly 1; one width away, "
@@ -286,13 +293,8 @@ def _as_shape(value: Any) -> tuple | None:
     if not isinstance(value, tuple | list | np.ndarray):
         return None
     sizes = tuple(None if item is None else whole_number(item) for item in value)
-    if any(
-        size is None
-        for size, item in zip(sizes, value, strict=True)
-        if item is not None
-    ):
-        return None
-    return sizes
+    pairs = zip(sizes, value, strict=True)
+    return None if any(s is None and v is not None for s, v in pairs) else sizes
 
 
 def _same_shape(given: tuple, expected: tuple) -> bool:
@@ -352,71 +354,40 @@ def check_lstm_shapes(
             f"num_parameters must be a whole number, not {num_parameters!r}.",
             "write the count as a number or an arithmetic expression.",
         )
-    num_parameters = count
     one_gate = units * (features + units) + units
-    if num_parameters == expected_count:
+    if count == expected_count:
         return correct(
             f"4 gates x ({units} x ({features} + {units}) weights + {units} biases) "
             f"= {expected_count}. The count does not depend on the 20 time steps: "
             "every step reuses the same weights."
         )
-    if num_parameters == one_gate:
+    if count == one_gate:
         return not_yet(
-            f"{num_parameters} is the count of a SimpleRNN, one set of weights.",
+            f"{count} is the count of a SimpleRNN, one set of weights.",
             "an LSTM has four sets (input, forget and output gates, candidate).",
         )
-    if num_parameters == 4 * units * (features + units):
+    if count == 4 * units * (features + units):
+        return not_yet(f"{count} leaves out the biases.", "each gate has 32 biases.")
+    if count == 4 * (units * features + units):
         return not_yet(
-            f"{num_parameters} leaves out the biases.", "each gate has 32 biases."
-        )
-    if num_parameters == 4 * (units * features + units):
-        return not_yet(
-            f"{num_parameters} leaves out the recurrent weights.",
+            f"{count} leaves out the recurrent weights.",
             "each gate also sees the previous output, 32 numbers.",
         )
-    if num_parameters in (steps * expected_count, steps * one_gate):
+    if count in (steps * expected_count, steps * one_gate):
         return not_yet(
-            f"{num_parameters} counts the weights once per time step.",
+            f"{count} counts the weights once per time step.",
             "the same weights are reused at every step.",
         )
     return not_yet(
-        f"{num_parameters} is not the number of parameters.",
+        f"{count} is not the number of parameters.",
         "each of the 4 gates is a dense layer from (features + units) inputs to "
         "units outputs.",
     )
 
 
-def _squared_distances(X, centres):
-    return ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-
-
 def _reference_rbf_layer(X, centres, widths):
     return np.exp(-_squared_distances(X, centres) / (2.0 * widths**2))
 
-
-#: Typical wrong layers, each reproduced in NumPy, with what is wrong.
-_RBF_LAYER_SLIPS = (
-    (
-        lambda X, c, s: np.exp(-(X[:, None, :] - c[None]).sum(axis=-1) / (2 * s**2)),
-        "the differences x - c are summed without being squared.",
-    ),
-    (
-        lambda X, c, s: np.exp(-np.sqrt(_squared_distances(X, c)) / (2 * s**2)),
-        "your layer uses the distance ||x - c||, not its square.",
-    ),
-    (
-        lambda X, c, s: -_squared_distances(X, c) / (2 * s**2),
-        "the output is -||x - c||^2 / (2 width^2): the exp is missing.",
-    ),
-    (
-        lambda X, c, s: np.exp(-_squared_distances(X, c) / s**2),
-        "the denominator is 2 * width**2: the 2 is missing.",
-    ),
-    (
-        lambda X, c, s: np.exp(-_squared_distances(X, c) / (2 * s)),
-        "the widths are not squared in the denominator.",
-    ),
-)
 
 #: (units, input features, batch size) on which check_rbf_layer tries the layer.
 _RBF_LAYER_CASES = ((5, 3, 7), (2, 1, 4))
@@ -465,8 +436,8 @@ def check_rbf_layer(layer_class: type) -> Feedback:
     for units, features, batch in _RBF_LAYER_CASES:
         layer = layer_class(units)
         layer.build((None, features))
-        if getattr(layer, "centres", None) is Ellipsis or (
-            getattr(layer, "widths", None) is Ellipsis
+        if is_placeholder(
+            [getattr(layer, name, None) for name in ("centres", "widths")]
         ):
             return not_attempted("the exercise 'rbf layer'")
         for name, shape in (("centres", (units, features)), ("widths", (units,))):
@@ -482,23 +453,20 @@ def check_rbf_layer(layer_class: type) -> Feedback:
         X = rng.normal(size=(batch, features))
         layer.centres.assign(centres.astype("float32"))
         layer.widths.assign(widths.astype("float32"))
-        result = layer.call(keras.ops.convert_to_tensor(X.astype("float32")))
-        if result is Ellipsis:
-            return not_attempted("the exercise 'rbf layer'")
-        if result is None:
-            return not_yet("call() returned None.", "end call() with return ...")
-        output = as_array(layer(X.astype("float32")))
-        if output is None or output.shape != (batch, units):
-            found = "not an array" if output is None else f"shape {output.shape}"
-            return not_yet(
-                f"for {batch} inputs and {units} units the output has {found}, "
-                f"not ({batch}, {units}).",
-                "one number per input row and per unit: sum the squared "
-                "differences over the features, the last axis of x - c.",
-            )
+        output = returned_array(
+            layer.call,
+            keras.ops.convert_to_tensor(X.astype("float32")),
+            name="call()",
+            shape=(batch, units),
+            case=f"{batch} inputs and {units} units",
+            hint="one number per input row and per unit: sum the squared "
+            "differences over the features, the last axis of x - c.",
+        )
+        if isinstance(output, Feedback):
+            return output
         expected = _reference_rbf_layer(X, centres, widths)
         if not close_enough(output, expected, rtol=1e-4, atol=1e-6):
-            for slip, hint in _RBF_LAYER_SLIPS:
+            for slip, hint in _RBF_SLIPS:
                 if close_enough(output, slip(X, centres, widths), rtol=1e-4, atol=1e-6):
                     return not_yet(
                         "your layer's output differs from the Gaussian RBF formula.",

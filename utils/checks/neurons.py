@@ -12,9 +12,8 @@ from utils.checks import (
     correct,
     exercise_check,
     hidden_inputs,
-    is_placeholder,
-    not_attempted,
     not_yet,
+    returned_array,
     whole_number,
 )
 from utils.data import load_logic_gate
@@ -78,26 +77,20 @@ def check_and_weights(weights, bias) -> Feedback:
 @exercise_check
 def check_sigmoid(function) -> Feedback:
     """Exercise "Write the sigmoid": compare the learner's function with ours."""
-    if not callable(function):
-        return not_yet(
-            f"pass your function itself (my_sigmoid), not {type(function).__name__}."
-        )
     z = np.array([-5.0, -1.0, -0.5, 0.0, 0.5, 1.0, 5.0])
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         z = np.concatenate([z, hidden.uniform(-8.0, 8.0, size=9)])
     expected = sigmoid(z)
-    with np.errstate(all="ignore"):
-        returned = function(z.copy())
-    if is_placeholder(returned):
-        return not_attempted("my_sigmoid (its return line)")
-    answer = as_array(returned)
-    if answer is None or answer.shape != z.shape:
-        found = "not numbers" if answer is None else f"shape {answer.shape}"
-        return not_yet(
-            f"for {z.size} inputs your function returned {found}, not "
-            f"{z.size} numbers.",
-            "use NumPy operations (np.exp), which work element by element.",
-        )
+    answer = returned_array(
+        function,
+        z.copy(),
+        name="my_sigmoid",
+        shape=z.shape,
+        case=f"{z.size} inputs",
+        hint="use NumPy operations (np.exp), which work element by element.",
+    )
+    if isinstance(answer, Feedback):
+        return answer
     if np.allclose(answer, 1 - expected):
         return not_yet(
             "your function is the sigmoid mirrored: it gives 1 - sigmoid(z).",

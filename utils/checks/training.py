@@ -16,13 +16,13 @@ from scipy.special import expit, softmax
 
 from utils.checks import (
     Feedback,
-    as_array,
     as_number,
     correct,
     exercise_check,
     is_placeholder,
     not_attempted,
     not_yet,
+    returned_array,
     whole_number,
 )
 
@@ -49,31 +49,20 @@ def _reference_gradient(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def _call(function, logits, labels):
     """The learner's gradient as an array of the logits' shape, or a Feedback."""
-    with np.errstate(all="ignore"):
-        answer = function(logits.copy(), labels.copy())
-    if is_placeholder(answer):
-        return not_attempted("the exercise 'softmax gradient'")
-    if answer is None:
-        return not_yet("your function returned None.", "end it with `return`.")
-    values = as_array(answer)
-    if values is None or values.shape != logits.shape:
-        shape = None if values is None else values.shape
-        return not_yet(
-            f"for logits of shape {logits.shape} your function returned "
-            f"{type(answer).__name__} of shape {shape}.",
-            "the gradient has one entry per logit: the same shape as `logits`.",
-        )
-    return values
+    return returned_array(
+        function,
+        logits.copy(),
+        labels.copy(),
+        name="sparse_softmax_gradient",
+        shape=logits.shape,
+        case=f"logits of shape {logits.shape}",
+        hint="the gradient has one entry per logit: the same shape as `logits`.",
+    )
 
 
 @exercise_check
 def check_softmax_gradient(function) -> Feedback:
     """Exercise "The softmax gradient": fresh random logits and labels each time."""
-    if not callable(function):
-        return not_yet(
-            "pass your function itself (sparse_softmax_gradient), not "
-            f"{type(function).__name__}."
-        )
     rng = np.random.default_rng()
     m, k = int(rng.integers(5, 9)), int(rng.integers(3, 7))
     logits = rng.normal(0, 2, size=(m, k))

@@ -31,6 +31,7 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
+    returned_array,
 )
 
 __all__ = [
@@ -102,11 +103,6 @@ _SHIFT_CASES = [
 @exercise_check
 def check_shift_digit(shift_digit: Callable) -> Feedback:
     """Exercise "Shift a digit, without wrapping"."""
-    if not callable(shift_digit):
-        return not_yet(
-            "shift_digit must be a function (define it with def).",
-            "def shift_digit(image, rows, columns): ...",
-        )
     image, cases = _SHIFT_IMAGE, list(_SHIFT_CASES)
     if (hidden := hidden_inputs()) is not None:  # a graded run's unseen inputs
         image = hidden.integers(1, 10, size=hidden.integers(4, 9, size=2)) * 1.0
@@ -117,28 +113,23 @@ def check_shift_digit(shift_digit: Callable) -> Feedback:
     outputs = {}
     for rows, columns in cases:
         given = image.copy()
-        result = shift_digit(given, rows, columns)
+        result = returned_array(
+            shift_digit,
+            given,
+            rows,
+            columns,
+            name="shift_digit",
+            shape=image.shape,
+            case=f"a shift of ({rows}, {columns})",
+            hint="the shifted image keeps the frame: same shape as the input.",
+        )
         if not np.array_equal(given, image):
             return not_yet(
                 "shift_digit changed the image it was given.",
                 "start from a new array, such as np.zeros_like(image), and fill it.",
             )
-        if result is None:
-            return not_yet(
-                "shift_digit returned None.",
-                "end the function with return shifted.",
-            )
-        result = as_array(result)
-        if result is None:
-            return not_yet(
-                "shift_digit must return an image (an array of numbers).",
-                "end the function with return shifted.",
-            )
-        if result.shape != image.shape:
-            return not_yet(
-                f"for a {image.shape} image, shift_digit returned shape {result.shape}.",
-                "the shifted image keeps the frame: same shape as the input.",
-            )
+        if isinstance(result, Feedback):
+            return result
         outputs[rows, columns] = result
     if all(not result.any() for result in outputs.values()):
         return not_attempted("the exercise 'shift digit' (it returns only zeros)")

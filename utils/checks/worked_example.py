@@ -20,6 +20,7 @@ from utils.checks import (
     exercise_check,
     not_yet,
     whole_number,
+    whole_pair,
 )
 
 __all__ = [
@@ -162,39 +163,24 @@ def _shape_steps() -> dict[str, tuple[int, int]]:
     }
 
 
-def _read_shape(value) -> tuple | None:
-    """The learner's shape as a tuple of whole numbers (None where a side is not
-    one), or None if it is not a sequence of numbers."""
-    if hasattr(value, "as_list"):  # a TensorShape
-        value = value.as_list()
-    if isinstance(value, list | tuple):
-        return tuple(whole_number(side) for side in value)
-    array = as_array(value)
-    if array is None or array.ndim != 1:
-        return None
-    return tuple(whole_number(side) for side in array)
-
-
 @exercise_check
 def check_shape_after_conv_and_pool(shape) -> Feedback:
     """Exercise "Predict the shape": (height, width) after conv and pooling."""
-    given = _read_shape(shape)
-    if given is not None and len(given) == 4:
-        return not_yet(
-            f"{given!r} looks like a whole TensorFlow shape "
-            "(batch, height, width, channels).",
-            "give only the two middle numbers, (height, width).",
-        )
-    if given is None or len(given) != 2:
-        return not_yet(
-            f"give the answer as (height, width), two whole numbers, not {shape!r}.",
-            "for example (100, 80).",
-        )
-    if None in given:
-        return not_yet(
-            f"sizes are whole numbers of pixels, but you gave {tuple(shape)!r}.",
-            "use // (floor division) or math.ceil to get whole numbers.",
-        )
+    given = whole_pair(
+        shape,
+        ("height", "width"),
+        "sizes are whole numbers of pixels, such as (100, 80): round with // or "
+        "math.ceil.",
+    )
+    if isinstance(given, Feedback):
+        sides = shape.as_list() if hasattr(shape, "as_list") else shape
+        if isinstance(sides, list | tuple) and len(sides) == 4:
+            return not_yet(
+                f"{tuple(sides)!r} looks like a whole TensorFlow shape "
+                "(batch, height, width, channels).",
+                "give only the two middle numbers, (height, width).",
+            )
+        return given
     steps = _shape_steps()
     answer = steps["answer"]
     if given == answer:

@@ -96,7 +96,9 @@ def batch(tmp_path_factory):
         return "big = bytearray(4 * 2**30)\n" + source  # over the memory limit
 
     def endless(label, source, number):
-        loop = "while True:\n    pass\n" if number == 1 else ""
+        # It sleeps in its loop, so the wait for the timeout does not take a
+        # core from the rest of the suite; the grader's clock is the same.
+        loop = "import time\nwhile True:\n    time.sleep(0.1)\n" if number == 1 else ""
         return loop + right(label, source, number)
 
     def killed(label, source, number):

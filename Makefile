@@ -57,6 +57,12 @@ book: $(STAMP)  ## execute the notebooks (cached) and build the site into _build
 pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built site with Chromium)
 	$(BIN)/python scripts/pdf.py
 
+# The longest test files first, so that pytest-xdist (which hands out whole
+# files) does not leave one of the two cores idle at the end.
+SLOW_TESTS := tests/test_site_in_browser.py tests/test_coursework.py tests/test_grader.py \
+  tests/test_assessment.py tests/test_autograder.py
+TESTS := $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/test_*.py)))
+
 # Each chapter runs once, under nbval, which stores it executed in the build's
 # jupyter cache (conftest.py, --store-executed): the site then shows the very
 # outputs that were tested. Every step runs even if one before it failed.
@@ -67,7 +73,7 @@ test: $(STAMP)  ## everything CI runs: lint, clean notebooks, notebooks (nbval),
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
 	  --durations=5 --store-executed=_build/.jupyter_cache chapters || status=1; \
 	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS) || status=1; \
-	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --durations=15 tests || status=1; \
+	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --durations=15 $(TESTS) || status=1; \
 	exit $$status
 
 lint: $(STAMP)  ## ruff over utils, tests, scripts and the notebooks; actionlint over the workflows

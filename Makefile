@@ -62,6 +62,10 @@ pdf: book  ## the whole book as one PDF, _build/html/book.pdf (prints the built 
 SLOW_TESTS := tests/test_site_in_browser.py tests/test_coursework.py tests/test_grader.py \
   tests/test_assessment.py tests/test_autograder.py
 TESTS := $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/test_*.py)))
+# Likewise the chapters, the slowest (by make bench) first.
+SLOW_CHAPTERS := chapters/09_cnn_limits.ipynb chapters/04_network_types.ipynb \
+  chapters/08_training_cnns.ipynb chapters/11_applications.ipynb
+CHAPTERS := $(SLOW_CHAPTERS) $(filter-out $(SLOW_CHAPTERS),$(sort $(wildcard chapters/*.ipynb)))
 
 # Each chapter runs once, under nbval, which stores it executed in the build's
 # jupyter cache (conftest.py, --store-executed): the site then shows the very
@@ -71,7 +75,7 @@ test: $(STAMP)  ## everything CI runs: lint, clean notebooks, notebooks (nbval),
 	$(MAKE) check-notebooks
 	@status=0; \
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider \
-	  --durations=5 --store-executed=_build/.jupyter_cache chapters || status=1; \
+	  --durations=5 --store-executed=_build/.jupyter_cache $(CHAPTERS) || status=1; \
 	$(OFFLINE) $(BIN)/jupyter-book build . $(BOOK_FLAGS) || status=1; \
 	$(OFFLINE) $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider --durations=15 $(TESTS) || status=1; \
 	exit $$status

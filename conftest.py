@@ -68,18 +68,20 @@ def pytest_runtest_makereport(item, call):
     elif call.when == "call":
         item.cell.outputs = item.test_outputs or []
         item.cell.execution_count = item.cell_num + 1
+        notebook._nn_book_ran = getattr(notebook, "_nn_book_ran", 0) + 1
 
 
 def pytest_runtest_teardown(item, nextitem):
-    cache_path = item.config.getoption("store_executed", default=None)
+    cache_path = item.config.getoption("store_executed")
     if not cache_path or not _is_notebook_cell(item):
         return
     notebook = item.parent
     if nextitem is not None and nextitem.parent is notebook:
         return  # not the notebook's last cell yet
-    cells = [cell for cell in notebook.nb.cells if cell.cell_type == "code"]
-    if getattr(notebook, "_nn_book_failed", False) or any(
-        cell.get("execution_count") is None for cell in cells
+    # Stored cells keep their execution counts, so count the cells that ran.
+    code_cells = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
+    if getattr(notebook, "_nn_book_failed", False) or (
+        getattr(notebook, "_nn_book_ran", 0) != code_cells
     ):
         return  # a cell failed or did not run: leave it to the build
     _store_executed(Path(cache_path), notebook, notebook._nn_book_seconds)

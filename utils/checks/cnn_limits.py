@@ -289,7 +289,7 @@ def check_vertical_shift_experiment(
         return not_yet(
             "your network gets fewer than half of the centred test digits right: "
             "it does not look trained.",
-            "use one of the chapter's trained networks, such as model_average.",
+            "use one of the chapter's trained networks, such as model_max.",
         )
     given = as_array(accuracies)
     if given is None or given.shape != shifts.shape:

@@ -31,7 +31,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install book pdf test lint lint-workflows test-newest check-notebooks unit notebooks \
-        site-test browser-test lab clean bench lock clean-notebooks refresh sync-url student \
+        site-test browser-test lab clean bench seeds lock clean-notebooks refresh sync-url student \
         instructor grade autograder
 
 help:  ## list the targets
@@ -131,6 +131,13 @@ test-newest: $(STAMP)  ## run every chapter on the newest Python with the newest
 
 bench: $(STAMP)  ## time and peak memory of each notebook, and cold/cached build times
 	$(BIN)/python scripts/bench.py
+
+# Which claims hold for other seeds? Runs every chapter (or NB=...) with each of
+# SEEDS and lists the asserts that fail; those not marked "in this run" are
+# claims the prose must qualify. A few minutes per seed.
+SEEDS ?= 1 2
+seeds: $(STAMP)  ## run the chapters with other seeds (SEEDS="1 2") and list the claims that break
+	$(OFFLINE) $(BIN)/python scripts/seeds.py --seeds "$(SEEDS)" $(NB)
 
 clean:  ## remove the built site and generated notebooks (keeps .venv)
 	rm -rf _build student instructor .pytest_cache .hypothesis

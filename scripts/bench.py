@@ -3,8 +3,11 @@
 For every chapter notebook, executed on its own in a fresh kernel: the wall
 time, its ratio to the *floor*, and the kernel's peak memory (resident set
 size). The floor is a notebook holding only the set-up cell (kernel start and
-TensorFlow import), run on the same machine just before the chapters, so the
-ratio means the same on a fast laptop and a loaded CI runner. Then the time of
+TensorFlow import), run on the same machine three times before the first
+chapter and once after every chapter; each chapter is divided by the mean of
+the floor runs on either side of it, so the ratio means the same on a fast
+laptop and a loaded CI runner, and a machine whose speed drifts during the run
+(a shared one does) skews it less. Then the time of
 a cold site build (every notebook executed) and of a cached rebuild with
 nothing changed.
 
@@ -21,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,22 +117,37 @@ def main() -> int:
 
     paths = args.notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+    rows, floors = [], []
     with tempfile.TemporaryDirectory() as scratch:
         floor_path = floor_notebook(Path(scratch))
-        floors = sorted(
-            run_in_fresh_process(floor_path, env)["seconds"] for _ in range(FLOOR_RUNS)
-        )
-    floor = floors[len(floors) // 2]
-    print(f"  floor (set-up cell only): {floor:.1f} s", file=sys.stderr)
-    rows = []
-    for path in paths:
-        row = run_in_fresh_process(path, env)
-        row["ratio"] = row["seconds"] / floor
-        rows.append(row)
-        print(
-            f"  ran {row['notebook']}: {row['seconds']:.1f} s, {row['ratio']:.1f}x",
-            file=sys.stderr,
-        )
+
+        def run_floor() -> float:
+            floors.append(run_in_fresh_process(floor_path, env)["seconds"])
+            return floors[-1]
+
+        # A shared machine drifts in speed over minutes, and the floor (mostly
+        # imports) and the chapters (mostly arithmetic) do not drift alike. So
+        # the floor runs again between the chapters: each chapter is divided by
+        # the floor measured on either side of it, at the same time.
+        before = statistics.median(run_floor() for _ in range(FLOOR_RUNS))
+        for path in paths:
+            row = run_in_fresh_process(path, env)
+            after = run_floor()
+            row["floor"] = (before + after) / 2
+            row["ratio"] = row["seconds"] / row["floor"]
+            rows.append(row)
+            before = after
+            print(
+                f"  ran {row['notebook']}: {row['seconds']:.1f} s, "
+                f"{row['ratio']:.1f}x a floor of {row['floor']:.1f} s",
+                file=sys.stderr,
+            )
+    floor = statistics.median(floors)
+    print(
+        f"  floor (set-up cell only): median {floor:.1f} s, "
+        f"{min(floors):.1f} to {max(floors):.1f} s over {len(floors)} runs",
+        file=sys.stderr,
+    )
 
     print(f"\nEach notebook in a fresh kernel ({os.cpu_count()} CPU cores):\n")
     print(
@@ -139,6 +158,8 @@ def main() -> int:
     print(
         f"| {'floor (set-up cell only)':<28} | {floor:>13.1f} | {1:>7.1f} | {'':>17} | {'':<13} |"
     )
+    # The ratio column divides by the floor measured next to each chapter, so
+    # it can differ a little from wall time / the median floor of this row.
     for row in rows:
         ok = row["ratio"] <= RATIO_BUDGET and row["peak_mib"] < MEMORY_BUDGET
         print(

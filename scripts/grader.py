@@ -186,6 +186,22 @@ def grader_cell(spec: dict) -> str:
     )
 
 
+def kernel_transport(folder: Path) -> dict:
+    """Talk to the kernel over Unix sockets in `folder`, where the system has them.
+
+    Over TCP, jupyter_client picks free ports, closes them and hands them to
+    the kernel, and another process starting at the same moment (a second
+    grading job, another kernel on a busy server) can take one in between: the
+    kernel then dies before it answers ("Kernel died before replying to
+    kernel_info"), and a student would get "crashed" for nothing. Socket files
+    in a folder of our own cannot collide. Windows has no such sockets there,
+    so it keeps TCP.
+    """
+    if os.name == "nt":
+        return {}
+    return {"transport": "ipc", "ip": str(folder / "kernel")}
+
+
 def kernel_dir(memory_mib: int, netguard: Path | None) -> Path:
     """A kernelspec that starts ipykernel with a memory limit and no network."""
     folder = Path(tempfile.mkdtemp(prefix="nn-book-kernel-"))
@@ -309,6 +325,7 @@ def grade_notebook(
     manager = AsyncKernelManager(
         kernel_name="nn-book-grader",
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]),
+        **kernel_transport(kernels),
     )
     client = NotebookClient(
         run,

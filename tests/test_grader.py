@@ -226,3 +226,14 @@ def test_the_check_call_is_found_by_name_not_by_place():
     assert ast.unparse(grader.last_check_call(source)) == "check_b(x, y=2)"
     assert ast.unparse(grader.last_check_call(source, "check_a")) == "check_a(x)"
     assert grader.last_check_call("def f(:\n") is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows keeps TCP")
+def test_kernels_talk_over_sockets_of_their_own(tmp_path):
+    # Free TCP ports are picked, closed and handed to the kernel, and a kernel
+    # starting beside it can take one first (it then dies before it answers);
+    # socket files in the grader's own folder cannot collide. The batch above
+    # grades every submission this way.
+    transport = grader.kernel_transport(tmp_path)
+    assert transport["transport"] == "ipc"
+    assert Path(transport["ip"]).parent == tmp_path

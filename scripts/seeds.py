@@ -104,14 +104,12 @@ def audit(path: Path, seed: int) -> list[str]:
     code[0].source = code[0].source.replace(
         "utils.setup(", f"utils.setup(seed={seed}, "
     )
-    numbered = {}
     for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code":
-            continue
-        numbered[id(cell)] = index
-        instrumented = instrument(cell.source, index)
-        if instrumented is not None:
-            cell.source = instrumented
+        if cell.cell_type == "code":
+            instrumented = instrument(cell.source, index)
+            if instrumented is not None:
+                cell.source = instrumented
+    chapter_cells = list(notebook.cells)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(PRELUDE))
     notebook.cells.append(nbformat.v4.new_code_cell(f"print('\\n'.join({RECORDER}))"))
     client = NotebookClient(
@@ -123,10 +121,9 @@ def audit(path: Path, seed: int) -> list[str]:
     )
     client.execute()
     failures = []
-    for cell in notebook.cells[1:-1]:
+    for index, cell in enumerate(chapter_cells):
         for output in cell.get("outputs", []):
             if output.output_type == "error":
-                index = numbered[id(cell)]
                 failures.append(
                     f"cell {index} raised {output.ename}: {output.evalue[:200]}"
                 )

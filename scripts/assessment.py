@@ -77,7 +77,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "keras.activations.softmax",
         "keras.ops.softmax",
     ),
-    # Chapter 10, "The input gradient of a strided convolution": by zero
+    # Chapter 11, "The input gradient of a strided convolution": by zero
     # insertion and a correlation (utils.conv.conv2d is allowed), not by a
     # library's transposed convolution or automatic differentiation.
     "ex-modern-convnets-input-gradient": (

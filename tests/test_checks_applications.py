@@ -1,4 +1,4 @@
-"""Chapter 11's checks accept the solutions and reject typical wrong answers."""
+"""Chapter 12's checks accept the solutions and reject typical wrong answers."""
 
 from __future__ import annotations
 

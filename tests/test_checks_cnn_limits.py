@@ -16,74 +16,11 @@ from test_checks_training_cnns import centroid_network
 from utils.checks import as_words
 from utils.checks.cnn_limits import (
     _STATEMENT_HINTS,
-    check_conv_layer_cost,
     check_invariance_statements,
+    check_two_block_shift,
     check_vertical_shift_experiment,
 )
 from utils.checks.training_cnns import chapter_digits
-
-# ---------------------------------------------------------------- layer cost
-
-
-def test_cost_accepts_the_solution_in_several_spellings(capsys):
-    assert check_conv_layer_cost((3 * 3 * 16 + 1) * 32, 10 * 10 * 32 * 144).passed
-    assert check_conv_layer_cost(4640.0, np.int64(460_800)).passed
-    assert "✅" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("parameters", "multiply_adds"),
-    [
-        (np.float64(4640.0), 460_800.0),
-        (np.array(4640), np.array([460_800.0])),
-        (np.array([4640.0]), np.int32(460_800)),
-    ],
-)
-def test_cost_reads_floats_and_arrays_as_numbers(parameters, multiply_adds):
-    assert check_conv_layer_cost(parameters, multiply_adds).passed
-
-
-def test_cost_rejects_wrong_floats_and_arrays():
-    assert check_conv_layer_cost(4608.0, 460_800.0).passed is False
-    assert (
-        check_conv_layer_cost(np.array([4640.0]), np.array(294_912.0)).passed is False
-    )
-    assert check_conv_layer_cost(np.array([4640, 4640]), 460_800).passed is False
-
-
-@pytest.mark.parametrize(
-    ("parameters", "multiply_adds", "phrase"),
-    [
-        (4608, 460_800, "not the biases"),
-        (320, 460_800, "3 x 3 x 16"),
-        (288, 460_800, "as deep as its input"),
-        (145, 460_800, "32 kernels"),
-        (464_000, 460_800, "shared"),
-        (1234, 460_800, "not right"),
-        (4640, 294_912, "'valid' padding"),
-        (4640, 115_200, "5 x 5"),
-        (4640, 14_400, "one kernel"),
-        (4640, 28_800, "3 x 3 x 16"),
-        (4640, 464_000, "bias"),
-        (4640, 4640, "number of parameters"),
-        (4640, 1, "not right"),
-        ("4640", 460_800, "whole numbers"),
-        ([4640], 460_800, "whole numbers"),
-        (4640, 460_800.5, "whole numbers"),
-        (True, 460_800, "whole numbers"),
-    ],
-)
-def test_cost_rejects_typical_mistakes(parameters, multiply_adds, phrase, capsys):
-    feedback = check_conv_layer_cost(parameters, multiply_adds)
-    assert feedback.passed is False
-    assert phrase in feedback.message
-    assert "❌" in capsys.readouterr().out
-
-
-def test_cost_reports_a_placeholder_as_not_attempted():
-    assert check_conv_layer_cost(..., ...).passed is None
-    assert check_conv_layer_cost(4640, ...).passed is None
-
 
 # ---------------------------------------------------------------- invariance
 
@@ -242,3 +179,36 @@ def test_vertical_experiment_rejects_the_wrong_network(network, vertical):
 def test_vertical_experiment_placeholder_is_not_attempted(network):
     assert check_vertical_shift_experiment(..., ROWS, ...).passed is None
     assert check_vertical_shift_experiment(network, ROWS, ...).passed is None
+
+
+# ---------------------------------------------------------------- two blocks
+
+
+@pytest.mark.parametrize("answer", [4, 4.0, np.int64(4), np.array([4])])
+def test_two_blocks_accepts_four_pixels(answer, capsys):
+    assert check_two_block_shift(answer).passed
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (2, "odd shift for the second"),
+        (6, "odd shift for the second"),
+        (1, "odd shift: already the first"),
+        (3, "odd shift: already the first"),
+        (8, "not the smallest"),
+        (0, "moves nothing"),
+        (-4, "moves nothing"),
+        (4.5, "one whole number"),
+        ("4", "one whole number"),
+    ],
+)
+def test_two_blocks_rejects_wrong_shifts(answer, phrase):
+    feedback = check_two_block_shift(answer)
+    assert feedback.passed is False
+    assert phrase in feedback.message
+
+
+def test_two_blocks_reports_a_placeholder_as_not_attempted():
+    assert check_two_block_shift(...).passed is None

@@ -1,4 +1,4 @@
-"""Chapter 10's checks accept the solutions, reject typical wrong answers with a
+"""Chapter 11's checks accept the solutions, reject typical wrong answers with a
 message that names the mistake only when it is the mistake, and report
 placeholders as not attempted."""
 

@@ -1,4 +1,4 @@
-"""Exercise checks for chapter 11, "Applications"."""
+"""Exercise checks for chapter 12, "Applications"."""
 
 from __future__ import annotations
 
@@ -245,7 +245,7 @@ def check_diagnostic_rates(sensitivity, specificity) -> Feedback:
 
 
 def _keyword_vote(train_texts, train_labels, test_texts) -> np.ndarray:
-    """Chapter 11's keyword vote: each training word votes for its intents."""
+    """Chapter 12's keyword vote: each training word votes for its intents."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(binary=True, token_pattern=r"(?u)\b\w+\b")
@@ -375,7 +375,7 @@ MIN_FIXED_ACCURACY = 0.7
 
 
 def _keyword_clips(count: int, max_shift: float, seed) -> tuple[np.ndarray, np.ndarray]:
-    """Chapter 11's keyword clips: the same recipe as ``keyword_clips`` there."""
+    """Chapter 12's keyword clips: the same recipe as ``keyword_clips`` there."""
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(count) % 4)
     kind = labels[:, None]

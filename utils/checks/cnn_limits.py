@@ -2,8 +2,8 @@
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback` (see
 :mod:`utils.checks`). A wrong answer is compared with the usual mistakes (a
-forgotten bias or channel, 'same' read as 'valid', a statement about
-equivariance read as one about invariance) and the check names the one it
+statement about equivariance read as one about invariance, a shift that is even
+for one pooling layer but odd for the next) and the check names the one it
 recognises. The experiment's check recomputes the learner's measurement from the
 learner's network, on chapter 8's test digits, which it loads itself.
 """
@@ -25,7 +25,7 @@ from utils.checks import (
     is_placeholder,
     not_attempted,
     not_yet,
-    whole_pair,
+    whole_number,
 )
 from utils.checks.training_cnns import (
     accuracy_and_loss,
@@ -34,18 +34,10 @@ from utils.checks.training_cnns import (
 )
 
 __all__ = [
-    "check_conv_layer_cost",
     "check_invariance_statements",
+    "check_two_block_shift",
     "check_vertical_shift_experiment",
 ]
-
-# The second convolution of the chapter's CNN: Conv2D(32, 3, 'same') on 10 x 10 x 16.
-_HEIGHT = _WIDTH = 10
-_IN_CHANNELS = 16
-_FILTERS = 32
-_KERNEL = 3
-_PARAMETERS = (_KERNEL * _KERNEL * _IN_CHANNELS + 1) * _FILTERS  # 4,640
-_MULTIPLY_ADDS = _HEIGHT * _WIDTH * _FILTERS * _KERNEL * _KERNEL * _IN_CHANNELS
 
 #: Digests (utils.checks.answer_digest) of the letters of the true statements.
 _TRUE_STATEMENTS = frozenset({"4f568c832e70b0f39a9ae9f3", "de9b3cb4586de99e8dac742c"})
@@ -79,103 +71,6 @@ _STATEMENT_HINTS = {
         "probability of its class, and what do Flatten and Dense read?"
     ),
 }
-
-
-# --------------------------------------------------------------------------
-# Exercise: the cost of the second convolution
-# --------------------------------------------------------------------------
-
-
-def _parameter_problem(parameters: int) -> tuple[str, str] | None:
-    k2 = _KERNEL * _KERNEL
-    known = {
-        k2 * _IN_CHANNELS * _FILTERS: (
-            "that counts the weights but not the biases.",
-            "each of the 32 kernels has one bias as well.",
-        ),
-        (k2 + 1) * _FILTERS: (
-            "that treats every kernel as 3 x 3.",
-            "a kernel is as deep as its input: 3 x 3 x 16 weights.",
-        ),
-        k2 * _FILTERS: (
-            "that treats every kernel as 3 x 3, without biases.",
-            "a kernel is as deep as its input (3 x 3 x 16), plus one bias.",
-        ),
-        k2 * _IN_CHANNELS + 1: (
-            "that is the count of a single kernel.",
-            "the layer has 32 kernels.",
-        ),
-        (k2 * _IN_CHANNELS + 1) * _FILTERS * _HEIGHT * _WIDTH: (
-            "that multiplies by the number of positions.",
-            "parameters are shared: the same kernels are used at every position.",
-        ),
-    }
-    return known.get(parameters)
-
-
-def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
-    k2 = _KERNEL * _KERNEL
-    known = {
-        8 * 8 * _FILTERS * k2 * _IN_CHANNELS: (
-            "that uses an 8 x 8 output, as 'valid' padding would give.",
-            "with 'same' padding the output stays 10 x 10.",
-        ),
-        5 * 5 * _FILTERS * k2 * _IN_CHANNELS: (
-            "that uses the 5 x 5 size after the next pooling layer.",
-            "the convolution's own output is 10 x 10 x 32.",
-        ),
-        _HEIGHT * _WIDTH * k2 * _IN_CHANNELS: (
-            "that is the cost of one kernel.",
-            "there are 32 kernels, each applied at every position.",
-        ),
-        _HEIGHT * _WIDTH * _FILTERS * k2: (
-            "that treats every kernel as 3 x 3.",
-            "each dot product runs over 3 x 3 x 16 inputs.",
-        ),
-        _HEIGHT * _WIDTH * _PARAMETERS: (
-            "that counts the bias as a multiply-add.",
-            "a bias is one addition per output; count the kh x kw x C_in products.",
-        ),
-        _PARAMETERS: (
-            "that is the number of parameters.",
-            "each weight is used at every one of the 10 x 10 positions.",
-        ),
-    }
-    return known.get(multiply_adds)
-
-
-@exercise_check
-def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
-    """Exercise "The cost of the second convolution": 4,640 and 460,800."""
-    answers = whole_pair(
-        (parameters, multiply_adds),
-        ("parameters", "multiply_adds"),
-        "write them as Python expressions, such as (3 * 3 + 1) * 8.",
-    )
-    if isinstance(answers, Feedback):
-        return answers
-    count, macs = answers
-    if count != _PARAMETERS:
-        problem = _parameter_problem(count)
-        if problem:
-            return not_yet(f"parameters = {count:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"parameters = {count:,} is not right.",
-            "(kernel height x kernel width x input channels + 1) x filters.",
-        )
-    if macs != _MULTIPLY_ADDS:
-        problem = _multiply_add_problem(macs)
-        if problem:
-            return not_yet(f"multiply_adds = {macs:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"multiply_adds = {macs:,} is not right.",
-            "output height x output width x filters x (kernel height x kernel "
-            "width x input channels).",
-        )
-    return correct(
-        f"{_PARAMETERS:,} parameters and {_MULTIPLY_ADDS:,} multiply-adds: "
-        "each weight is used 100 times per image, once per position."
-    )
 
 
 # --------------------------------------------------------------------------
@@ -322,4 +217,48 @@ def check_vertical_shift_experiment(
         "the accuracies do not match your network on the test digits moved by rows.",
         "measure the same network you pass to the check, on X_test moved "
         "vertically, with training=False.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise: a whole cell after two blocks
+# --------------------------------------------------------------------------
+
+
+@exercise_check
+def check_two_block_shift(pixels: Any) -> Feedback:
+    """Exercise "A whole cell after two blocks": 4 pixels."""
+    shift = whole_number(pixels)
+    if is_placeholder(pixels):
+        return not_attempted("the smallest shift")
+    if shift is None:
+        return not_yet(
+            "pixels must be one whole number of pixels.", "for example pixels = 3."
+        )
+    if shift == 4:
+        return correct(
+            "4 pixels are 2 cells after the first pooling, an even shift for the "
+            "second, which moves its maps by exactly one cell."
+        )
+    if shift <= 0:
+        return not_yet(
+            f"pixels = {shift} moves nothing to the right.",
+            "give the smallest positive shift.",
+        )
+    if shift % 4 == 0:
+        return not_yet(
+            f"a shift of {shift} pixels works too, but it is not the smallest.",
+            "try smaller multiples of the pooling size.",
+        )
+    if shift % 2 == 0:
+        return not_yet(
+            f"{shift} pixels move the first pooled maps by {shift // 2} cell(s), "
+            "an odd shift for the second pooling layer.",
+            "the second pooling needs an even shift of its own input.",
+        )
+    return not_yet(
+        f"{shift} pixels is an odd shift: already the first pooling layer changes "
+        "which pixels share a window.",
+        "each 2 x 2 pooling with stride 2 is equivariant only to even shifts of "
+        "its input.",
     )

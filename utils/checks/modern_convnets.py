@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 10, "Modern ConvNets".
+"""Checks for the exercises of chapter 11, "Modern ConvNets".
 
 Each check prints a verdict and returns a :class:`~utils.checks.Feedback`
 (see :mod:`utils.checks`). Numbers are read with the shared readers, so 133888,
@@ -64,7 +64,7 @@ def check_separable_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     ``3*3*256 + 256*512 + 512`` parameters (Keras gives it one bias per output
     channel) and does ``14*14*(3*3*256 + 256*512)`` multiply-adds per image.
 
-    Chapter 10, exercise "The cost of a separable layer".
+    Chapter 11, exercise "The cost of a separable layer".
     """
     numbers = _separable_numbers()
     answers = whole_pair(
@@ -166,7 +166,7 @@ def check_input_gradient(input_gradient: Callable[..., Any]) -> Feedback:
     It is compared with the definition (every output adds ``upstream[i, j] *
     kernel`` to the window it read) on random cases with strides 1 to 3.
 
-    Chapter 10, exercise "The input gradient of a strided convolution".
+    Chapter 11, exercise "The input gradient of a strided convolution".
     """
     for upstream, kernel, stride, input_shape in _gradient_cases():
         expected = _scatter_gradient(upstream, kernel, stride, input_shape)
@@ -255,7 +255,7 @@ def check_separable_swap(
     are recomputed from ``separable_model``'s layers and compared with the
     original network's counts.
 
-    Chapter 10, exercise "Swap a convolution for a separable one".
+    Chapter 11, exercise "Swap a convolution for a separable one".
     """
     import keras
 

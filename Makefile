@@ -67,7 +67,7 @@ SLOW_TESTS := tests/test_site_in_browser.py tests/test_coursework.py tests/test_
 TESTS := $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(sort $(wildcard tests/test_*.py)))
 # Likewise the chapters, the slowest (by make bench) first.
 SLOW_CHAPTERS := chapters/09_cnn_limits.ipynb chapters/04_network_types.ipynb \
-  chapters/08_training_cnns.ipynb chapters/12_applications.ipynb
+  chapters/08_training_cnns.ipynb chapters/13_assistants.ipynb
 CHAPTERS := $(SLOW_CHAPTERS) $(filter-out $(SLOW_CHAPTERS),$(sort $(wildcard chapters/*.ipynb)))
 
 # Each chapter runs once, under nbval, which stores it executed in the build's

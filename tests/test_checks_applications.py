@@ -8,9 +8,8 @@ import pytest
 from utils.checks.applications import (
     check_diagnostic_rates,
     check_karate_jaccard,
-    check_new_intent,
-    check_pooling_experiment,
     check_recall_at_k,
+    check_threshold_experiment,
 )
 
 # --- Jaccard of members 0 and 33 (4 shared friends, 29 in the union) -------------
@@ -161,100 +160,12 @@ def test_diagnostic_placeholder():
     assert check_diagnostic_rates(0.9, ...).passed is None
 
 
-# --- a new intent --------------------------------------------------------------------------------
-
-GOOD_REQUESTS = [
-    "turn the lights on",
-    "switch off the lamp in the bedroom",
-    "dim the lights in the living room",
-    "lights off please",
-    "it's too dark in here, more light",
-    "make the kitchen lamp brighter",
-    "can you turn off all the lights",
-    "set the hallway lamp to half brightness",
-]
-
-OFF_TOPIC = [
-    "what's the weather like in Rome",
-    "play something by Nina Simone",
-    "set an alarm for nine",
-    "call my sister please",
-    "add bread to the list",
-    "how do I get to the zoo",
-    "remind me to feed the cat",
-    "start a timer for twenty minutes",
-]
-
-NONSENSE = [
-    "blorp the zibble lamp",
-    "flim flam light",
-    "qwerty asdf dim",
-    "xyzzy plugh bright",
-    "lorem ipsum dark",
-    "glarb frobnicate lights",
-    "snork wibble lamp",
-    "zog zog bulb",
-]
-
-
-def test_new_intent_accepts_the_solution():
-    assert check_new_intent(GOOD_REQUESTS).passed
-    assert check_new_intent(tuple(GOOD_REQUESTS)).passed
-
-
-@pytest.mark.parametrize(
-    ("requests", "clue"),
-    [
-        (GOOD_REQUESTS[:5], "at least 8"),
-        (GOOD_REQUESTS + ["Turn the lights ON!"], "more than once"),
-        (GOOD_REQUESTS + ["lights"], "fewer than two words"),
-        (GOOD_REQUESTS + ["call mum"], "already in the corpus"),
-        (OFF_TOPIC, "does not mention a light"),
-        (GOOD_REQUESTS[:6] + OFF_TOPIC[:2], "does not mention a light"),
-        (NONSENSE, "not words the check knows"),
-        ([f"turn the lights to level {n}" for n in range(8)], "contain the word"),
-        (
-            [
-                f"lights {word} please"
-                for word in "on off up down low high dim full".split()
-            ]
-            + ["too dark"],
-            "contain the word",
-        ),
-        (
-            # About light, but in the words of other intents: not one intent.
-            [
-                "play some jazz by lamp light",
-                "call mum when it gets dark",
-                "set an alarm for when it is bright",
-                "remind me to buy a bulb",
-                "weather in Paris is it bright",
-                "navigate to the lamp shop",
-                "put bulbs on the shopping list",
-                "start a timer and dim nothing",
-            ],
-            "recognises only",
-        ),
-        ("turn the lights on", "give a list"),
-        (GOOD_REQUESTS[:7] + [8], "must be a string"),
-    ],
-)
-def test_new_intent_rejects_typical_mistakes(requests, clue):
-    feedback = check_new_intent(requests)
-    assert feedback.passed is False
-    assert clue in feedback.message
-
-
-def test_new_intent_placeholder():
-    assert check_new_intent([...]).passed is None
-    assert check_new_intent(...).passed is None
-
-
-# --- is it the pooling? (the keyword ConvNet without global pooling) ----------------
+# --- experiment: a threshold that allows a miss ------------------------------------
 
 
 @pytest.fixture(scope="module")
-def keras_module():
+def diagnosis():
+    """A small model trained as the chapter trains diagnosis_model, and the masses."""
     import os
 
     from utils.environment import TENSORFLOW_ENVIRONMENT
@@ -262,108 +173,75 @@ def keras_module():
     os.environ.update(TENSORFLOW_ENVIRONMENT)
     import keras
 
+    from utils.checks.applications import _diagnosis_splits
+
     keras.utils.set_random_seed(0)
-    return keras
-
-
-def keyword_network(keras, pooling, conv=True):
-    """The chapter's keyword ConvNet, with `pooling` after its convolutions."""
-    layers = [keras.Input(shape=(30, 33)), keras.layers.Normalization(axis=-1)]
-    if conv:
-        layers += [
-            keras.layers.Conv1D(16, 5, activation="relu", padding="same"),
-            keras.layers.MaxPooling1D(2),
-            keras.layers.Conv1D(16, 3, activation="relu", padding="same"),
+    splits = _diagnosis_splits()
+    X_tune, y_tune = splits["tune"]
+    normalizer = keras.layers.Normalization()
+    normalizer.adapt(X_tune)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(X_tune.shape[1],)),
+            normalizer,
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
         ]
-    layers += [pooling, keras.layers.Dense(4, activation="softmax")]
-    return keras.Sequential(layers)
-
-
-def trained(keras, model):
-    from utils.checks.applications import _keyword_features
-
-    X_train, y_train = _keyword_features(0.0, (7, 0))
-    model.layers[0].adapt(X_train)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.01),
-        loss="sparse_categorical_crossentropy",
     )
-    model.fit(X_train, y_train, batch_size=64, epochs=10, verbose=0)
-    return model
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.fit(X_tune, y_tune, epochs=30, verbose=0)
+    return model, splits
 
 
-def measured(model):
-    """The learner's measurements: accuracy on their own fixed and shifted clips."""
-    from utils.checks.applications import _keyword_features
-
-    accuracies = []
-    for max_shift, seed in ((0.0, (7, 1)), (0.3, (7, 2))):
-        X, y = _keyword_features(max_shift, seed)
-        accuracies.append(float(np.mean(model.predict(X, verbose=0).argmax(1) == y)))
-    return accuracies
+def measure(model, splits, allowed_misses, part="test"):
+    """The exercise's solution: threshold from the tuning set, rates on `part`."""
+    (X_tune, y_tune), (X, y) = splits["tune"], splits[part]
+    tune = model(X_tune, training=False).numpy().ravel()
+    threshold = float(np.sort(tune[y_tune == 1])[allowed_misses])
+    flagged = model(X, training=False).numpy().ravel() >= threshold
+    return threshold, flagged[y == 1].mean(), (~flagged[y == 0]).mean()
 
 
-@pytest.fixture(scope="module")
-def flat_model(keras_module):
-    return trained(
-        keras_module, keyword_network(keras_module, keras_module.layers.Flatten())
-    )
+@pytest.mark.parametrize("allowed_misses", [1, 2])
+def test_threshold_accepts_the_solution(diagnosis, allowed_misses, capsys):
+    model, splits = diagnosis
+    threshold, sensitivity, specificity = measure(model, splits, allowed_misses)
+    assert check_threshold_experiment(model, threshold, sensitivity, specificity).passed
+    assert "✅" in capsys.readouterr().out
 
 
-def test_pooling_accepts_the_solution(flat_model):
-    fixed, shifted = measured(flat_model)
-    assert shifted < fixed - 0.2  # the experiment's outcome, on the learner's clips
-    for answer in ((fixed, shifted), (np.float64(fixed), np.array([shifted]))):
-        feedback = check_pooling_experiment(flat_model, *answer)
-        assert feedback.passed, feedback.message
-        assert "much worse when they move" in feedback.message
+def test_threshold_rejects_wrong_procedures_and_measurements(diagnosis):
+    model, splits = diagnosis
+    threshold, sensitivity, specificity = measure(model, splits, 1)
+    section, *section_rates = measure(model, splits, 0)
+    _, *tune_rates = measure(model, splits, 1, part="tune")
+    X_test, y_test = splits["test"]
+    test = model(X_test, training=False).numpy().ravel()
+    on_test = float(np.sort(test[y_test == 1])[1])
+    cases = [
+        ((threshold, specificity, sensitivity), "swapped"),
+        ((threshold, *tune_rates), "tuning set"),
+        ((threshold, 100 * sensitivity, 100 * specificity), "percentages"),
+        ((threshold, sensitivity, specificity - 0.05), "not the model's"),
+        ((section, *section_rates), "section's threshold"),
+        ((on_test, sensitivity, specificity), "chosen on the test set"),
+        ((0.5, sensitivity, specificity), "not the probability"),
+        (("0.3", sensitivity, specificity), "not one number"),
+    ]
+    if tune_rates == [sensitivity, specificity]:  # pragma: no cover - a tie
+        cases.pop(1)
+    for arguments, phrase in cases:
+        feedback = check_threshold_experiment(model, *arguments)
+        assert feedback.passed is False, arguments
+        assert phrase in feedback.message, (phrase, feedback.message)
 
 
-def test_pooling_rejects_a_model_that_kept_global_pooling(keras_module):
-    model = keyword_network(keras_module, keras_module.layers.GlobalMaxPooling1D())
-    feedback = check_pooling_experiment(model, 0.9, 0.9)
+def test_threshold_rejects_something_that_is_not_the_model():
+    feedback = check_threshold_experiment(lambda X, training: X, 0.3, 0.9, 0.9)
     assert feedback.passed is False
-    assert "GlobalMaxPooling1D" in feedback.message
+    assert "one probability per mass" in feedback.message
 
 
-def test_pooling_rejects_a_model_without_convolutions(keras_module):
-    model = keyword_network(keras_module, keras_module.layers.Flatten(), conv=False)
-    feedback = check_pooling_experiment(model, 0.9, 0.4)
-    assert feedback.passed is False
-    assert "no Conv1D" in feedback.message
-
-
-def test_pooling_rejects_an_untrained_model(keras_module):
-    model = keyword_network(keras_module, keras_module.layers.Flatten())
-    feedback = check_pooling_experiment(model, 0.9, 0.4)
-    assert feedback.passed is False
-    assert "has not learned" in feedback.message
-
-
-@pytest.mark.parametrize(
-    ("change", "clue"),
-    [
-        (lambda fixed, shifted: (shifted, fixed), "swapped"),
-        (lambda fixed, shifted: (fixed, 1.0), "fresh clips of the same kind"),
-        (lambda fixed, shifted: (fixed - 0.3, shifted), "fresh clips of the same kind"),
-        (lambda fixed, shifted: (100 * fixed, 100 * shifted), "fractions"),
-        (lambda fixed, shifted: (fixed, -0.2), "between 0 and 1"),
-        (lambda fixed, shifted: (f"{fixed}", shifted), "one number"),
-        (lambda fixed, shifted: ([fixed, shifted], shifted), "one number"),
-    ],
-)
-def test_pooling_rejects_measurements_the_model_does_not_give(flat_model, change, clue):
-    feedback = check_pooling_experiment(flat_model, *change(*measured(flat_model)))
-    assert feedback.passed is False
-    assert clue in feedback.message
-
-
-def test_pooling_rejects_something_that_is_not_a_model():
-    feedback = check_pooling_experiment([0.9, 0.4], 0.9, 0.4)
-    assert feedback.passed is False
-    assert "pass the Keras model" in feedback.message
-
-
-def test_pooling_placeholder(flat_model):
-    assert check_pooling_experiment(..., ..., ...).passed is None
-    assert check_pooling_experiment(flat_model, 0.9, ...).passed is None
+def test_threshold_reports_placeholders_as_not_attempted(diagnosis):
+    model, _ = diagnosis
+    assert check_threshold_experiment(model, ..., ..., ...).passed is None

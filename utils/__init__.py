@@ -14,7 +14,7 @@ share, figures that are not the lesson, data, set-up and the exercise checks:
 - :mod:`utils.kernels`: hand-made kernels (chapters 5, 7 and 8);
 - :mod:`utils.data`: data sets that load with no network;
 - :mod:`utils.intents`: the book's corpus of typed requests to an assistant
-  (chapter 12);
+  (chapter 13);
 - figures that are not the lesson: :mod:`utils.plotting` (shared by several
   chapters), :mod:`utils.diagrams` (neurons and layered networks, chapters 1
   and 4), :mod:`utils.network_figures` (chapter 4's block diagram and unrolled
@@ -27,7 +27,8 @@ share, figures that are not the lesson, data, set-up and the exercise checks:
 - :mod:`utils.checks`: self-checking exercises, one module per chapter
   (``neurons``, ``learning``, ``training``, ``network_types``, ``convolution``,
   ``convnet_layers``, ``worked_example``, ``training_cnns``, ``cnn_limits``,
-  ``cnn_costs``, ``modern_convnets``, ``applications``), the grader's recording of
+  ``cnn_costs``, ``modern_convnets``, ``applications``,
+  ``assistants``), the grader's recording of
   verdicts and assessment mode's hidden inputs.
 
 Nothing here imports TensorFlow at import time: ``import utils`` is fast, and

@@ -1,9 +1,9 @@
-"""The book's own corpus of typed requests to a personal assistant (chapter 12).
+"""The book's own corpus of typed requests to a personal assistant (chapter 13).
 
 Eight intents, eight phrasing templates each (:data:`INTENT_TEMPLATES`), whose
 slots are filled from :data:`SLOT_VALUES` by :func:`intent_corpus`. Written
 for this book and licensed CC BY 4.0 with its text. The classifiers, the
-keyword baseline and the splits are on the page of chapter 12, section
+keyword baseline and the splits are on the page of chapter 13, section
 "Personal assistants".
 """
 

@@ -4,7 +4,7 @@ Eight intents, eight phrasing templates each (:data:`INTENT_TEMPLATES`), whose
 slots are filled from :data:`SLOT_VALUES` by :func:`intent_corpus`. Written
 for this book and licensed CC BY 4.0 with its text. The classifiers, the
 keyword baseline and the splits are on the page of chapter 13, section
-"Personal assistants".
+"The intent of a typed request".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exercise checks for chapter 12, "Applications: recommendations and diagnosis"."""
+"""Exercise checks for chapter 12, "Applications: friends, products and diagnosis"."""
 
 from __future__ import annotations
 

@@ -38,4 +38,4 @@ Nothing here imports TensorFlow at import time: ``import utils`` is fast, and
 from utils.environment import glue, setup
 
 __all__ = ["glue", "setup"]
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -132,7 +132,7 @@ def build_pdf(site: Path, output: Path, pages: list[str] | None = None) -> int:
             pdf, title = print_page(browser, f"{base}{name}.html")
             first_page = len(writer.pages)
             writer.append(PdfReader(io.BytesIO(pdf)))
-            writer.add_outline_item(title, first_page)
+            writer.add_outline_item(title=title, page_number=first_page)
         browser.close()
     writer.add_metadata({"/Title": "Neural networks, from neurons to ConvNets"})
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -102,6 +102,19 @@ def _multiply_add_problem(multiply_adds: int) -> tuple[str, str] | None:
     return known.get(multiply_adds)
 
 
+def _wrong_count(
+    name: str, given: int, expected: int, problem_of, hint: str
+) -> Feedback | None:
+    """None if ``given`` is ``expected``; else a "not yet" that names the mistake
+    ``problem_of(given)`` recognises (a pair: what is wrong, a hint), or ``hint``."""
+    if given == expected:
+        return None
+    problem = problem_of(given)
+    if problem:
+        return not_yet(f"{name} = {given:,}: {problem[0]}", problem[1])
+    return not_yet(f"{name} = {given:,} is not right.", hint)
+
+
 @exercise_check
 def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     """Exercise "The cost of the second convolution": 4,640 and 460,800."""
@@ -113,23 +126,22 @@ def check_conv_layer_cost(parameters: Any, multiply_adds: Any) -> Feedback:
     if isinstance(answers, Feedback):
         return answers
     count, macs = answers
-    if count != _PARAMETERS:
-        problem = _parameter_problem(count)
-        if problem:
-            return not_yet(f"parameters = {count:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"parameters = {count:,} is not right.",
-            "(kernel height x kernel width x input channels + 1) x filters.",
-        )
-    if macs != _MULTIPLY_ADDS:
-        problem = _multiply_add_problem(macs)
-        if problem:
-            return not_yet(f"multiply_adds = {macs:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"multiply_adds = {macs:,} is not right.",
-            "output height x output width x filters x (kernel height x kernel "
-            "width x input channels).",
-        )
+    wrong = _wrong_count(
+        "parameters",
+        count,
+        _PARAMETERS,
+        _parameter_problem,
+        "(kernel height x kernel width x input channels + 1) x filters.",
+    ) or _wrong_count(
+        "multiply_adds",
+        macs,
+        _MULTIPLY_ADDS,
+        _multiply_add_problem,
+        "output height x output width x filters x (kernel height x kernel "
+        "width x input channels).",
+    )
+    if wrong:
+        return wrong
     return correct(
         f"{_PARAMETERS:,} parameters and {_MULTIPLY_ADDS:,} multiply-adds: "
         "each weight is used 100 times per image, once per position."
@@ -206,25 +218,22 @@ def check_read_out_cost(
     if isinstance(answers, Feedback):
         return answers
     flat, pooled = answers
-    if flat != _FLATTEN_PARAMETERS:
-        problem = _flatten_problem(flat)
-        if problem:
-            return not_yet(f"flatten_parameters = {flat:,}: {problem[0]}", problem[1])
-        return not_yet(
-            f"flatten_parameters = {flat:,} is not right.",
-            "(values Flatten passes on + 1) x 10; find the size of the maps "
-            "after the second pooling.",
-        )
-    if pooled != _GLOBAL_MAX_PARAMETERS:
-        problem = _global_max_problem(pooled)
-        if problem:
-            return not_yet(
-                f"global_max_parameters = {pooled:,}: {problem[0]}", problem[1]
-            )
-        return not_yet(
-            f"global_max_parameters = {pooled:,} is not right.",
-            "a global max read-out passes on one number per feature map: 32.",
-        )
+    wrong = _wrong_count(
+        "flatten_parameters",
+        flat,
+        _FLATTEN_PARAMETERS,
+        _flatten_problem,
+        "(values Flatten passes on + 1) x 10; find the size of the maps after "
+        "the second pooling.",
+    ) or _wrong_count(
+        "global_max_parameters",
+        pooled,
+        _GLOBAL_MAX_PARAMETERS,
+        _global_max_problem,
+        "a global max read-out passes on one number per feature map: 32.",
+    )
+    if wrong:
+        return wrong
     return correct(
         f"{_FLATTEN_PARAMETERS:,} against {_GLOBAL_MAX_PARAMETERS}: the Flatten "
         "read-out's weights grow with the picture, the global read-out's do not."

@@ -256,8 +256,6 @@ def _rates(probabilities, labels, threshold) -> tuple[float, float]:
 @exercise_check
 def check_threshold_experiment(model, threshold, sensitivity, specificity) -> Feedback:
     """Exercise "Experiment: a threshold that allows a miss"."""
-    if any(value is ... for value in (model, threshold, sensitivity, specificity)):
-        return not_attempted("the experiment (the threshold and the two rates)")
     splits = _diagnosis_splits()
     (X_tune, y_tune), (X_test, y_test) = splits["tune"], splits["test"]
     tune = _probabilities(model, X_tune)
@@ -269,9 +267,8 @@ def check_threshold_experiment(model, threshold, sensitivity, specificity) -> Fe
     threshold = one_number(threshold, "threshold", "for example 0.3.")
     if isinstance(threshold, Feedback):
         return threshold
-    ranked = np.sort(
-        tune[y_tune == 1]
-    )  # malignant tuning masses, least suspicious first
+    # The malignant tuning masses, least suspicious first.
+    ranked = np.sort(tune[y_tune == 1])
     matches = np.flatnonzero(np.isclose(ranked, threshold, rtol=1e-6, atol=1e-9))
     test = _probabilities(model, X_test)
     if not matches.size:

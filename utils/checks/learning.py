@@ -464,8 +464,6 @@ def _three_scores(params, X, y) -> dict[str, float]:
 def check_three_examples(n_train, params, balanced_accuracy) -> Feedback:
     """Exercise "How many examples does the detector need?": the check trains the
     same network itself and measures the learner's parameters on the test set."""
-    if all(is_placeholder(v) for v in (n_train, params, balanced_accuracy)):
-        return not_attempted("the exercise 'three examples'")
     X_train, X_test, y_train, y_test = _three_problem()
     n = whole_number(n_train)
     if n is None or not 10 <= n < len(y_train):
